@@ -1,0 +1,29 @@
+import type { ClusterModel } from '../model.js';
+import type { Assets } from '../render/assets.js';
+import { renderNetworkConfig } from '../render/network.js';
+import type { Secrets } from '../secrets.js';
+import { renderMetaData, renderUserData } from './cloud-config.js';
+
+/** A file of the output directory, by its path relative to it. */
+export interface OutputFile {
+  path: string;
+  content: string;
+  mode: number;
+}
+
+/**
+ * Every node's NoCloud seed files. Pure: the same model, secrets and assets give byte-identical output.
+ * user-data holds the node's secrets, hence mode 0600.
+ */
+export function renderCluster(model: ClusterModel, secrets: Secrets, assets: Assets): OutputFile[] {
+  return model.nodes.flatMap((node) => {
+    const userData = renderUserData(model, node, secrets, assets);
+    const networkConfig = renderNetworkConfig(model, node);
+    const dir = `nodes/${node.name}`;
+    return [
+      { path: `${dir}/user-data`, content: userData, mode: 0o600 },
+      { path: `${dir}/meta-data`, content: renderMetaData(model, node, userData + networkConfig), mode: 0o644 },
+      { path: `${dir}/network-config`, content: networkConfig, mode: 0o644 },
+    ];
+  });
+}

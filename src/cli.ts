@@ -1,0 +1,107 @@
+#!/usr/bin/env node
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { cac } from 'cac';
+import { cloudConfigValidator, findCloudConfigSchema } from './checks/cloud-config-schema.js';
+import { EXIT, ToolError, UserError } from './errors.js';
+import { writeOutput } from './output.js';
+import { defaultSecretsPath, prepare, renderAll } from './pipeline.js';
+import { loadAssets } from './render/assets.js';
+import { readSecretsFile, writeSecretsFile } from './secrets.js';
+import { DEFAULT_SPEC } from './spec/default.js';
+import { formatDiagnostic, SPEC_SCHEMA_PATH, type Diagnostic } from './spec/validate.js';
+import { toYaml } from './yaml.js';
+
+const warn = (line: string) => process.stderr.write(`${line}\n`);
+const printWarnings = (ds: Diagnostic[]) => ds.filter((d) => d.severity === 'warning').forEach((d) => warn(formatDiagnostic(d)));
+
+function init(path: string, options: { force?: boolean }): void {
+  if (existsSync(path) && !options.force) throw new UserError(`${path} exists: edit it, or pass --force to overwrite it`);
+  const schema = relative(dirname(resolve(path)), SPEC_SCHEMA_PATH);
+  const header = [
+    `# yaml-language-server: $schema=${schema}`,
+    '# pgha cluster spec: edit it, then run `pgha validate` and `pgha render --out DIR`.',
+    '# The addresses below are the reference deployment\'s examples: replace them with your network\'s.',
+  ];
+  writeFileSync(path, `${header.join('\n')}\n${toYaml(DEFAULT_SPEC)}`, { flag: options.force ? 'w' : 'wx' });
+  console.log(`wrote ${path}`);
+}
+
+function validate(spec: string | undefined): void {
+  const { model, warnings, source } = prepare(spec);
+  printWarnings(warnings);
+  console.log(`${source}: valid (${model.etcdNodes.length} etcd, ${model.postgresNodes.length} postgres nodes)`);
+}
+
+function render(spec: string | undefined, options: { out?: string; secrets?: string; cloudInitSchema?: string }): void {
+  if (!options.out) throw new UserError('--out DIR is missing: say where to write the seeds');
+  const { model, warnings, specPath } = prepare(spec);
+  printWarnings(warnings);
+  const secretsPath = options.secrets ?? defaultSecretsPath(specPath, options.out);
+  const loaded = readSecretsFile(secretsPath);
+  if (loaded.warning) warn(`warning: ${loaded.warning}`);
+  const rendered = renderAll(model, loaded.secrets, loadAssets());
+
+  const schemaPath = options.cloudInitSchema ?? findCloudConfigSchema();
+  if (options.cloudInitSchema && !existsSync(options.cloudInitSchema)) {
+    throw new UserError(`--cloud-init-schema ${options.cloudInitSchema} does not exist`);
+  }
+  if (schemaPath) {
+    const check = cloudConfigValidator(schemaPath);
+    for (const f of rendered.files.filter((f) => f.path.endsWith('/user-data'))) {
+      const problems = check(f.content);
+      if (problems.length > 0) throw new Error(`${f.path} fails cloud-init's schema (${schemaPath}):\n${problems.join('\n')}`);
+    }
+  } else {
+    warn('note: cloud-init is not installed, so user-data was not checked against its schema (or pass --cloud-init-schema)');
+  }
+
+  writeOutput(options.out, rendered.files, () => {
+    if (rendered.secretsText) writeSecretsFile(secretsPath, rendered.secretsText);
+  });
+  console.log(`wrote ${model.nodes.length} node seeds to ${options.out}/nodes/`);
+  console.log(`${rendered.secretsText ? 'generated' : 'reused'} secrets: ${secretsPath}`);
+}
+
+function main(argv: string[]): number {
+  const cli = cac('pgha');
+  cli.command('init [path]', 'Write the built-in default spec to a file for editing').option('--force', 'Overwrite an existing file').action((path: string | undefined, o) => init(path ?? 'pgha.yaml', o));
+  cli.command('validate [spec]', 'Check a spec (default: the built-in one) and report every problem').action(validate);
+  cli
+    .command('render [spec]', 'Write every node\'s cloud-init NoCloud seed files to DIR/nodes/<name>/')
+    .option('--out <dir>', 'Output folder (replaced whole on each render)')
+    .option('--secrets <file>', 'Secrets file (default: beside the spec, or DIR.secrets.yaml for the built-in spec)')
+    .option('--cloud-init-schema <file>', 'cloud-init\'s schema-cloud-config-v1.json (default: the installed cloud-init\'s)')
+    .action(render);
+  cli.help();
+  cli.version('0.1.0');
+  try {
+    cli.parse(argv, { run: false });
+    if (!cli.matchedCommand && !cli.options.help && !cli.options.version) {
+      if (cli.args.length > 0) throw new UserError(`unknown command ${cli.args.join(' ')}: run pgha --help`);
+      cli.outputHelp();
+      return EXIT.user;
+    }
+    cli.runMatchedCommand();
+    return EXIT.ok;
+  } catch (e) {
+    if (e instanceof UserError) {
+      warn(`pgha: ${e.message}`);
+      e.details.forEach((d) => warn(`  ${d}`));
+      return EXIT.user;
+    }
+    if (e instanceof ToolError) {
+      warn(`pgha: ${e.message}`);
+      if (e.outputTail) warn(e.outputTail);
+      return EXIT.tool;
+    }
+    if (e instanceof Error && e.name === 'CACError') {
+      warn(`pgha: ${e.message}: run pgha --help`);
+      return EXIT.user;
+    }
+    warn(`pgha: internal error (a bug; please report it):\n${e instanceof Error ? e.stack : String(e)}`);
+    return EXIT.bug;
+  }
+}
+
+process.exitCode = main(process.argv);

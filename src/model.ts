@@ -1,0 +1,115 @@
+import { flavor as lookupFlavor, withPgVersion, type Flavor } from './flavors.js';
+import { deriveMac, parseCidr } from './net.js';
+import { DEFAULTS } from './spec/defaults.js';
+import type { Role, Spec } from './spec/types.js';
+
+/** Ports that are not (yet) configurable. */
+export const PORTS = { etcdClient: 2379, etcdPeer: 2380, postgres: 5432, patroniRest: 8008 } as const;
+
+export interface NodeModel {
+  name: string;
+  role: Role;
+  ip: string;
+  mac: string;
+  tags: { nofailover: boolean; noloadbalance: boolean; clonefrom: boolean; nosync: boolean };
+}
+
+export interface DbUser {
+  name: string;
+  options: string[];
+}
+
+/** The validated spec with every default applied and every list in a canonical order. */
+export interface ClusterModel {
+  name: string;
+  namespace: string;
+  flavor: Flavor;
+  network: {
+    cidr: string;
+    prefix: number;
+    gateway: string;
+    dns: string[];
+    interface: string;
+    vip: string;
+    vrrp: { routerId: number; unicast: boolean };
+  };
+  nodes: NodeModel[];
+  etcdNodes: NodeModel[];
+  postgresNodes: NodeModel[];
+  etcd: { heartbeatIntervalMs: number; electionTimeoutMs: number };
+  postgres: {
+    version: number;
+    parameters: Record<string, string | number | boolean>;
+    users: DbUser[];
+    clientNetworks: string[];
+  };
+  patroni: { ttl: number; loopWait: number; retryTimeout: number; maximumLagOnFailover: number };
+  haproxy: { readWritePort: number; readOnlyPort: number; maxconn: number; check: { inter: string; fall: number; rise: number } };
+  admin: { user: string; sshAuthorizedKeys: string[] };
+}
+
+const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+function sortedRecord<V>(r: Record<string, V>): Record<string, V> {
+  return Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** Builds the model from a spec that validateSpec accepted. Pure: no I/O beyond the flavour table. */
+export function buildModel(spec: Spec): ClusterModel {
+  const cidr = parseCidr(spec.network.cidr);
+  if ('error' in cidr) throw new Error(`buildModel called with an invalid spec: ${cidr.error}`);
+  const baseFlavor = lookupFlavor(spec.cluster.flavor);
+  const pgVersion = spec.postgres?.version ?? baseFlavor.postgresVersion;
+  const nodes: NodeModel[] = spec.nodes
+    .map((n) => ({
+      name: n.name,
+      role: n.role,
+      ip: n.ip,
+      mac: (n.mac ?? deriveMac(spec.cluster.name, n.name)).toLowerCase(),
+      tags: {
+        nofailover: n.tags?.nofailover ?? false,
+        noloadbalance: n.tags?.noloadbalance ?? false,
+        clonefrom: n.tags?.clonefrom ?? false,
+        nosync: n.tags?.nosync ?? false,
+      },
+    }))
+    .sort(byName);
+  return {
+    name: spec.cluster.name,
+    namespace: spec.cluster.namespace ?? DEFAULTS.namespace,
+    flavor: withPgVersion(baseFlavor, pgVersion),
+    network: {
+      cidr: cidr.text,
+      prefix: cidr.prefix,
+      gateway: spec.network.gateway,
+      dns: spec.network.dns ?? [spec.network.gateway],
+      interface: spec.network.interface ?? DEFAULTS.interface,
+      vip: spec.network.vip,
+      vrrp: { ...DEFAULTS.vrrp, ...spec.network.vrrp },
+    },
+    nodes,
+    etcdNodes: nodes.filter((n) => n.role === 'etcd'),
+    postgresNodes: nodes.filter((n) => n.role === 'postgres'),
+    etcd: {
+      ...DEFAULTS.etcd,
+      ...spec.etcd,
+    },
+    postgres: {
+      version: pgVersion,
+      parameters: sortedRecord(spec.postgres?.parameters ?? {}),
+      users: (spec.postgres?.users ?? []).map((u) => ({ name: u.name, options: [...(u.options ?? [])].sort() })).sort(byName),
+      clientNetworks: [...(spec.postgres?.clientNetworks ?? [])].sort(),
+    },
+    patroni: {
+      ...DEFAULTS.patroni,
+      ...spec.patroni,
+    },
+    haproxy: {
+      readWritePort: spec.haproxy?.readWritePort ?? DEFAULTS.haproxy.readWritePort,
+      readOnlyPort: spec.haproxy?.readOnlyPort ?? DEFAULTS.haproxy.readOnlyPort,
+      maxconn: spec.haproxy?.maxconn ?? DEFAULTS.haproxy.maxconn,
+      check: { ...DEFAULTS.haproxy.check, ...spec.haproxy?.check },
+    },
+    admin: { user: spec.admin?.user ?? DEFAULTS.adminUser, sshAuthorizedKeys: spec.admin?.sshAuthorizedKeys ?? [] },
+  };
+}

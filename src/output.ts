@@ -1,0 +1,43 @@
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { OutputFile } from './assemble/cluster.js';
+import { UserError } from './errors.js';
+
+/** Marks a folder as pgha's output, so that a later render may replace it and nothing else. */
+export const OUTPUT_MARKER = '.pgha-output';
+
+function assertReplaceable(dir: string): void {
+  if (!existsSync(dir)) return;
+  if (!statSync(dir).isDirectory()) throw new UserError(`${dir} exists and is not a folder: choose another --out`);
+  const entries = readdirSync(dir);
+  if (entries.length > 0 && !entries.includes(OUTPUT_MARKER)) {
+    throw new UserError(`${dir} exists and was not written by pgha: choose an empty or new folder for --out`);
+  }
+}
+
+/**
+ * Writes the files into a staging folder beside DIR, then swaps it in, so DIR is either the old output or
+ * the complete new one. `beforeSwap` runs once the staging folder is complete (e.g. to save the secrets).
+ */
+export function writeOutput(dir: string, files: OutputFile[], beforeSwap: () => void = () => {}): void {
+  const target = resolve(dir);
+  assertReplaceable(target);
+  mkdirSync(dirname(target), { recursive: true });
+  const staging = join(dirname(target), `.${basename(target)}.pgha-new-${process.pid}`);
+  const old = join(dirname(target), `.${basename(target)}.pgha-old-${process.pid}`);
+  rmSync(staging, { recursive: true, force: true });
+  try {
+    mkdirSync(staging, { mode: 0o700 });
+    for (const f of [...files, { path: OUTPUT_MARKER, content: 'This folder is written by pgha render and replaced whole by the next render.\n', mode: 0o644 }]) {
+      const path = join(staging, f.path);
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      writeFileSync(path, f.content, { mode: f.mode, flag: 'wx' });
+    }
+    beforeSwap();
+    if (existsSync(target)) renameSync(target, old);
+    renameSync(staging, target);
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+    rmSync(old, { recursive: true, force: true });
+  }
+}

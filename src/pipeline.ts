@@ -1,0 +1,54 @@
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { renderCluster, type OutputFile } from './assemble/cluster.js';
+import { UserError } from './errors.js';
+import { buildModel, type ClusterModel } from './model.js';
+import type { Assets } from './render/assets.js';
+import { completeSecrets, secretsToYaml, type Secrets } from './secrets.js';
+import { loadSpec } from './spec/load.js';
+import { formatDiagnostic, validateSpec, type Diagnostic } from './spec/validate.js';
+
+export interface Prepared {
+  model: ClusterModel;
+  warnings: Diagnostic[];
+  source: string;
+  specPath?: string;
+}
+
+/** spec file (or the built-in default) → validated model; every error of the spec at once as a UserError. */
+export function prepare(specPath: string | undefined): Prepared {
+  const loaded = loadSpec(specPath);
+  const { spec, diagnostics } = validateSpec(loaded.raw);
+  if (!spec) {
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    throw new UserError(`${loaded.source}: ${errors.length} problem(s) to fix`, diagnostics.map(formatDiagnostic));
+  }
+  return {
+    model: buildModel(spec),
+    warnings: diagnostics,
+    source: loaded.source,
+    ...(loaded.path ? { specPath: loaded.path } : {}),
+  };
+}
+
+/** Beside the spec (pgha.yaml → pgha.secrets.yaml), or beside the output folder for the built-in default (out → out.secrets.yaml). */
+export function defaultSecretsPath(specPath: string | undefined, outDir: string): string {
+  if (specPath) return join(dirname(specPath), `${basename(specPath, extname(specPath))}.secrets.yaml`);
+  const out = resolve(outDir);
+  return join(dirname(out), `${basename(out)}.secrets.yaml`);
+}
+
+export interface Rendered {
+  files: OutputFile[];
+  secrets: Secrets;
+  /** The secrets file's new text when secrets were generated, to be saved with the output. */
+  secretsText?: string;
+}
+
+export function renderAll(model: ClusterModel, existing: Partial<Secrets> | undefined, assets: Assets): Rendered {
+  const { secrets, changed } = completeSecrets(model, existing);
+  return {
+    files: renderCluster(model, secrets, assets),
+    secrets,
+    ...(changed ? { secretsText: secretsToYaml(secrets, model.name) } : {}),
+  };
+}

@@ -1,0 +1,36 @@
+import { PORTS, type ClusterModel, type NodeModel } from '../model.js';
+import type { Secrets } from '../secrets.js';
+
+export const ETCD_ENV_PATH = '/etc/default/etcd';
+/** Lets the etcd unit wait as long as it takes for its peers: Type=notify only reports ready with quorum. */
+export const ETCD_DROPIN_PATH = '/etc/systemd/system/etcd.service.d/pgha.conf';
+
+export function etcdPeerUrl(n: NodeModel): string {
+  return `http://${n.ip}:${PORTS.etcdPeer}`;
+}
+
+export function etcdClientUrl(n: NodeModel): string {
+  return `http://${n.ip}:${PORTS.etcdClient}`;
+}
+
+/** /etc/default/etcd for one member of a new cluster: v3 API only (etcd 3.4 leaves v2 off by default). */
+export function renderEtcdEnv(model: ClusterModel, node: NodeModel, secrets: Secrets): string {
+  const vars: [string, string][] = [
+    ['ETCD_NAME', node.name],
+    ['ETCD_DATA_DIR', model.flavor.paths.etcdDataDir],
+    ['ETCD_LISTEN_PEER_URLS', etcdPeerUrl(node)],
+    ['ETCD_LISTEN_CLIENT_URLS', `${etcdClientUrl(node)},http://127.0.0.1:${PORTS.etcdClient}`],
+    ['ETCD_INITIAL_ADVERTISE_PEER_URLS', etcdPeerUrl(node)],
+    ['ETCD_ADVERTISE_CLIENT_URLS', etcdClientUrl(node)],
+    ['ETCD_INITIAL_CLUSTER', model.etcdNodes.map((n) => `${n.name}=${etcdPeerUrl(n)}`).join(',')],
+    ['ETCD_INITIAL_CLUSTER_STATE', 'new'],
+    ['ETCD_INITIAL_CLUSTER_TOKEN', secrets.etcdInitialClusterToken],
+    ['ETCD_HEARTBEAT_INTERVAL', String(model.etcd.heartbeatIntervalMs)],
+    ['ETCD_ELECTION_TIMEOUT', String(model.etcd.electionTimeoutMs)],
+  ];
+  return `# Written by pgha for etcd member ${node.name} of cluster ${model.name}.\n${vars.map(([k, v]) => `${k}="${v}"`).join('\n')}\n`;
+}
+
+export function renderEtcdDropin(): string {
+  return ['# Written by pgha.', '[Service]', 'TimeoutStartSec=infinity', 'Restart=on-failure', 'RestartSec=2s', ''].join('\n');
+}

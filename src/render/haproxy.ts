@@ -1,0 +1,49 @@
+import { PORTS, type ClusterModel } from '../model.js';
+
+export const HAPROXY_CONFIG_PATH = '/etc/haproxy/haproxy.cfg';
+
+function section(header: string, lines: string[]): string {
+  return [header, ...lines.map((l) => `    ${l}`)].join('\n');
+}
+
+/**
+ * HAProxy in front of the Patroni nodes, the same on every postgres node: the read-write port goes to the
+ * member whose Patroni answers 200 on /primary, the read-only port to members answering 200 on /replica
+ * (running replicas without noloadbalance). A server marked down has its sessions cut.
+ */
+export function renderHaproxyConfig(model: ClusterModel): string {
+  const { check, maxconn } = model.haproxy;
+  const backend = (name: string, uri: string) =>
+    section(`backend ${name}`, [
+      `option httpchk GET ${uri}`,
+      'http-check expect status 200',
+      `default-server inter ${check.inter} fall ${check.fall} rise ${check.rise} on-marked-down shutdown-sessions`,
+      ...model.postgresNodes.map((n) => `server ${n.name} ${n.ip}:${PORTS.postgres} maxconn ${maxconn} check port ${PORTS.patroniRest}`),
+    ]);
+  return [
+    `# Written by pgha for cluster ${model.name}.`,
+    section('global', [
+      'log /dev/log local0',
+      'log /dev/log local1 notice',
+      'chroot /var/lib/haproxy',
+      'stats socket /run/haproxy/admin.sock mode 660 level admin',
+      'stats timeout 30s',
+      'user haproxy',
+      'group haproxy',
+      'daemon',
+    ]),
+    section('defaults', [
+      'log global',
+      'mode tcp',
+      'retries 2',
+      'timeout connect 4s',
+      'timeout client 30m',
+      'timeout server 30m',
+      'timeout check 5s',
+    ]),
+    section('frontend postgres_rw', [`bind *:${model.haproxy.readWritePort}`, 'default_backend postgres_primary']),
+    section('frontend postgres_ro', [`bind *:${model.haproxy.readOnlyPort}`, 'default_backend postgres_replicas']),
+    backend('postgres_primary', '/primary'),
+    backend('postgres_replicas', '/replica'),
+  ].join('\n\n') + '\n';
+}

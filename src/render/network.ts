@@ -1,0 +1,21 @@
+import type { ClusterModel, NodeModel } from '../model.js';
+import { toYaml } from '../yaml.js';
+
+/** cloud-init network-config v2: the node's static address on the interface with its MAC, renamed to the spec's name. */
+export function renderNetworkConfig(model: ClusterModel, node: NodeModel): string {
+  const net = model.network;
+  return toYaml({
+    version: 2,
+    ethernets: {
+      [net.interface]: {
+        match: { macaddress: node.mac },
+        'set-name': net.interface,
+        dhcp4: false,
+        dhcp6: false,
+        addresses: [`${node.ip}/${net.prefix}`],
+        routes: [{ to: 'default', via: net.gateway }],
+        nameservers: { addresses: net.dns },
+      },
+    },
+  });
+}

@@ -1,0 +1,95 @@
+import { PORTS, type ClusterModel, type NodeModel } from '../model.js';
+import type { Secrets } from '../secrets.js';
+import { toYaml } from '../yaml.js';
+import { ASSET_DIR } from './assets.js';
+
+export const PATRONI_CONFIG_PATH = '/etc/patroni/config.yml';
+export const PATRONI_REST_USER = 'patroni';
+
+/** One pg_hba.conf line with aligned columns. */
+function hba(type: string, database: string, user: string, address: string, method: string): string {
+  return [type.padEnd(8), database.padEnd(12), user.padEnd(12), address.padEnd(20), method].join(' ').trimEnd();
+}
+
+/**
+ * Remote access: scram-sha-256 only, never trust. Replication only for the replication user from the
+ * postgres nodes; other connections from the cluster network (which includes HAProxy on the postgres nodes)
+ * and the listed client networks.
+ */
+export function renderPgHba(model: ClusterModel): string[] {
+  return [
+    hba('local', 'all', 'all', '', 'peer'),
+    hba('host', 'all', 'all', '127.0.0.1/32', 'scram-sha-256'),
+    hba('host', 'all', 'all', '::1/128', 'scram-sha-256'),
+    hba('local', 'replication', 'all', '', 'peer'),
+    hba('host', 'replication', 'replicator', '127.0.0.1/32', 'scram-sha-256'),
+    ...model.postgresNodes.map((n) => hba('host', 'replication', 'replicator', `${n.ip}/32`, 'scram-sha-256')),
+    hba('host', 'all', 'all', model.network.cidr, 'scram-sha-256'),
+    ...model.postgres.clientNetworks.map((c) => hba('host', 'all', 'all', c, 'scram-sha-256')),
+  ];
+}
+
+export function renderPatroniConfig(model: ClusterModel, node: NodeModel, secrets: Secrets): string {
+  const pg = model.postgres.version;
+  const paths = model.flavor.paths;
+  const config = {
+    scope: model.name,
+    namespace: model.namespace,
+    name: node.name,
+    restapi: {
+      listen: `${node.ip}:${PORTS.patroniRest}`,
+      connect_address: `${node.ip}:${PORTS.patroniRest}`,
+      authentication: { username: PATRONI_REST_USER, password: secrets.restApiPassword },
+    },
+    etcd3: {
+      hosts: model.etcdNodes.map((n) => `${n.ip}:${PORTS.etcdClient}`),
+    },
+    bootstrap: {
+      dcs: {
+        ttl: model.patroni.ttl,
+        loop_wait: model.patroni.loopWait,
+        retry_timeout: model.patroni.retryTimeout,
+        maximum_lag_on_failover: model.patroni.maximumLagOnFailover,
+        check_timeline: true,
+        postgresql: {
+          use_pg_rewind: true,
+          use_slots: true,
+          parameters: { password_encryption: 'scram-sha-256', ...model.postgres.parameters },
+        },
+      },
+      method: 'pgha_createcluster',
+      pgha_createcluster: { command: `${ASSET_DIR}/pgha-createcluster ${pg} main` },
+      users: Object.fromEntries(
+        model.postgres.users.map((u) => [u.name, { password: secrets.users[u.name] ?? '', options: u.options }]),
+      ),
+    },
+    postgresql: {
+      listen: `${node.ip},127.0.0.1:${PORTS.postgres}`,
+      connect_address: `${node.ip}:${PORTS.postgres}`,
+      use_unix_socket: true,
+      data_dir: paths.pgDataDir,
+      bin_dir: paths.pgBinDir,
+      config_dir: paths.pgConfigDir,
+      pgpass: `/var/lib/postgresql/${pg}-main.pgpass`,
+      authentication: {
+        superuser: { username: 'postgres', password: secrets.superuserPassword },
+        replication: { username: 'replicator', password: secrets.replicationPassword },
+        rewind: { username: 'rewind', password: secrets.rewindPassword },
+      },
+      create_replica_methods: ['pgha_clonecluster'],
+      pgha_clonecluster: { command: `${ASSET_DIR}/pgha-clonecluster ${pg} main` },
+      remove_data_directory_on_rewind_failure: true,
+      remove_data_directory_on_diverged_timelines: true,
+      parameters: {
+        unix_socket_directories: paths.pgSocketDir,
+        logging_collector: 'on',
+        log_directory: paths.pgLogDir,
+        log_filename: `postgresql-${pg}-main.log`,
+        log_file_mode: '0640',
+      },
+      pg_hba: renderPgHba(model),
+    },
+    tags: node.tags,
+  };
+  return `# Written by pgha for Patroni member ${node.name} of cluster ${model.name}.\n${toYaml(config)}`;
+}

@@ -1,0 +1,131 @@
+import { randomInt } from 'node:crypto';
+import { closeSync, constants, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname, basename, join } from 'node:path';
+import YAML from 'yaml';
+import { UserError } from './errors.js';
+import type { ClusterModel } from './model.js';
+import { toYaml } from './yaml.js';
+
+/** Every secret of a cluster. Kept in its own file (mode 0600), never in templates, images or logs. */
+export interface Secrets {
+  superuserPassword: string;
+  replicationPassword: string;
+  rewindPassword: string;
+  restApiPassword: string;
+  /** Keepalived silently truncates PASS authentication to 8 characters, so it has exactly 8. */
+  keepalivedAuthPass: string;
+  etcdInitialClusterToken: string;
+  /** Passwords of the spec's extra database users, by user name. */
+  users: Record<string, string>;
+}
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** A random string from a CSPRNG over [A-Za-z0-9]: safe unquoted in every config format pgha writes. */
+export function randomSecret(length: number): string {
+  let s = '';
+  for (let i = 0; i < length; i++) s += ALPHABET[randomInt(ALPHABET.length)];
+  return s;
+}
+
+const FIXED_KEYS = [
+  'superuserPassword',
+  'replicationPassword',
+  'rewindPassword',
+  'restApiPassword',
+  'keepalivedAuthPass',
+  'etcdInitialClusterToken',
+] as const;
+
+const LENGTHS: Record<(typeof FIXED_KEYS)[number], number> = {
+  superuserPassword: 32,
+  replicationPassword: 32,
+  rewindPassword: 32,
+  restApiPassword: 32,
+  keepalivedAuthPass: 8,
+  etcdInitialClusterToken: 24,
+};
+
+/** Keeps every secret already present and generates only the missing ones. */
+export function completeSecrets(model: ClusterModel, existing: Partial<Secrets> | undefined): { secrets: Secrets; changed: boolean } {
+  let changed = existing === undefined;
+  const fixed = Object.fromEntries(
+    FIXED_KEYS.map((k) => {
+      const v = existing?.[k];
+      if (typeof v === 'string' && v.length > 0) return [k, v];
+      changed = true;
+      return [k, randomSecret(LENGTHS[k])];
+    }),
+  ) as Omit<Secrets, 'users'>;
+  const users: Record<string, string> = { ...(existing?.users ?? {}) };
+  for (const u of model.postgres.users) {
+    if (!users[u.name]) {
+      users[u.name] = randomSecret(32);
+      changed = true;
+    }
+  }
+  return { secrets: { ...fixed, users: Object.fromEntries(Object.entries(users).sort(([a], [b]) => (a < b ? -1 : 1))) }, changed };
+}
+
+/** Checks the shape of a parsed secrets file; the messages name fields, never values. */
+function parseSecrets(text: string, path: string): Partial<Secrets> {
+  let data: unknown;
+  try {
+    data = YAML.parse(text, { version: '1.1' });
+  } catch {
+    throw new UserError(`${path}: not a readable secrets file (YAML syntax error): fix or remove it`);
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new UserError(`${path}: not a secrets file (expected a mapping): fix or remove it`);
+  }
+  const rec = data as Record<string, unknown>;
+  for (const k of FIXED_KEYS) {
+    if (rec[k] !== undefined && typeof rec[k] !== 'string') throw new UserError(`${path}: ${k} must be a string`);
+  }
+  if (typeof rec.keepalivedAuthPass === 'string' && rec.keepalivedAuthPass.length > 8) {
+    throw new UserError(`${path}: keepalivedAuthPass is longer than 8 characters, which Keepalived silently truncates: shorten it`);
+  }
+  if (rec.users !== undefined) {
+    if (rec.users === null || typeof rec.users !== 'object' || Array.isArray(rec.users)) {
+      throw new UserError(`${path}: users must be a mapping of user name to password`);
+    }
+    for (const [name, v] of Object.entries(rec.users)) {
+      if (typeof v !== 'string') throw new UserError(`${path}: users.${name} must be a string`);
+    }
+  }
+  return rec as Partial<Secrets>;
+}
+
+export function secretsToYaml(s: Secrets, clusterName: string): string {
+  return `# pgha secrets of cluster ${clusterName}. Keep this file private (mode 0600) and out of version control.\n${toYaml(s)}`;
+}
+
+export interface LoadedSecrets {
+  secrets: Partial<Secrets> | undefined;
+  /** A warning to print when the file is readable by others. */
+  warning?: string;
+}
+
+export function readSecretsFile(path: string): LoadedSecrets {
+  if (!existsSync(path)) return { secrets: undefined };
+  const mode = statSync(path).mode & 0o777;
+  const warning =
+    mode & 0o077 ? `${path} has mode ${mode.toString(8).padStart(4, '0')}: others can read the cluster's secrets; run chmod 600 ${path}` : undefined;
+  return { secrets: parseSecrets(readFileSync(path, 'utf8'), path), ...(warning ? { warning } : {}) };
+}
+
+/** Writes the secrets file atomically with mode 0600 from its creation on. */
+export function writeSecretsFile(path: string, text: string): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } catch (e) {
+    closeSync(fd);
+    unlinkSync(tmp);
+    throw e;
+  }
+  closeSync(fd);
+  renameSync(tmp, path);
+}

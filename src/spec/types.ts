@@ -1,0 +1,69 @@
+/** The cluster spec as the user writes it (after JSON Schema validation; optional fields may be absent). */
+
+export type Role = 'etcd' | 'postgres';
+
+export interface PatroniTags {
+  nofailover?: boolean;
+  noloadbalance?: boolean;
+  clonefrom?: boolean;
+  nosync?: boolean;
+}
+
+export interface NodeSpec {
+  name: string;
+  role: Role;
+  ip: string;
+  mac?: string;
+  tags?: PatroniTags;
+}
+
+export interface DbUserSpec {
+  name: string;
+  options?: string[];
+}
+
+export interface Spec {
+  cluster: {
+    name: string;
+    namespace?: string;
+    flavor?: string;
+  };
+  network: {
+    cidr: string;
+    gateway: string;
+    dns?: string[];
+    interface?: string;
+    vip: string;
+    vrrp?: {
+      routerId?: number;
+      unicast?: boolean;
+    };
+  };
+  nodes: NodeSpec[];
+  etcd?: {
+    heartbeatIntervalMs?: number;
+    electionTimeoutMs?: number;
+  };
+  postgres?: {
+    version?: number;
+    parameters?: Record<string, string | number | boolean>;
+    users?: DbUserSpec[];
+    clientNetworks?: string[];
+  };
+  patroni?: {
+    ttl?: number;
+    loopWait?: number;
+    retryTimeout?: number;
+    maximumLagOnFailover?: number;
+  };
+  haproxy?: {
+    readWritePort?: number;
+    readOnlyPort?: number;
+    maxconn?: number;
+    check?: { inter?: string; fall?: number; rise?: number };
+  };
+  admin?: {
+    user?: string;
+    sshAuthorizedKeys?: string[];
+  };
+}

@@ -1,0 +1,66 @@
+import YAML, { isScalar, isSeq, visit } from 'yaml';
+
+/**
+ * PyYAML's implicit resolvers (YAML 1.1), copied from its resolver.py: a plain scalar matching one of
+ * these is not read back as a string by cloud-init, so such strings must be quoted.
+ */
+const PYYAML_IMPLICIT: RegExp[] = [
+  /^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|y|Y|n|N)$/,
+  /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/,
+  /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/,
+  /^(?:<<)$/,
+  /^(?:~|null|Null|NULL|)$/,
+  /^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$/,
+  /^(?:=)$/,
+];
+
+/** True when PyYAML would resolve this plain scalar to something other than a string. */
+export function pyYamlWouldRetype(s: string): boolean {
+  return PYYAML_IMPLICIT.some((re) => re.test(s));
+}
+
+/** Plain data only: objects, arrays, strings, finite numbers, booleans. */
+function assertPlainData(value: unknown, path: string): void {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error(`not plain data at ${path}: ${value}`);
+    return;
+  }
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => assertPlainData(v, `${path}[${i}]`));
+    return;
+  }
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    for (const [k, v] of Object.entries(value)) {
+      if (v === undefined) throw new Error(`undefined at ${path}.${k}`);
+      assertPlainData(v, `${path}.${k}`);
+    }
+    return;
+  }
+  throw new Error(`not plain data at ${path}: ${typeof value}`);
+}
+
+/**
+ * Serialise plain data for a YAML 1.1 reader (PyYAML, cloud-init): keys keep their insertion order,
+ * strings that PyYAML would retype are double-quoted, a list of scalars inside a list (a command) is one flow line, multi-line strings are literal blocks, no line folding.
+ */
+export function toYaml(value: unknown): string {
+  assertPlainData(value, '$');
+  const doc = new YAML.Document(value, { version: '1.1' });
+  visit(doc, {
+    Seq(_key, node, path) {
+      if (isSeq(path[path.length - 1]) && node.items.every((i) => isScalar(i))) node.flow = true;
+    },
+    Scalar(_key, node) {
+      if (typeof node.value === 'string' && !node.value.includes('\n') && pyYamlWouldRetype(node.value)) {
+        node.type = 'QUOTE_DOUBLE';
+      }
+    },
+    Pair(_key, pair) {
+      if (isScalar(pair.key) && typeof pair.key.value === 'string' && pyYamlWouldRetype(pair.key.value)) {
+        pair.key.type = 'QUOTE_DOUBLE';
+      }
+    },
+  });
+  return doc.toString({ lineWidth: 0, minContentWidth: 0, indentSeq: true });
+}

@@ -1,0 +1,49 @@
+import YAML from 'yaml';
+import type { WriteFile } from '../src/assemble/cloud-config.js';
+import { buildModel, type ClusterModel } from '../src/model.js';
+import type { Secrets } from '../src/secrets.js';
+import { DEFAULT_SPEC } from '../src/spec/default.js';
+import type { Spec } from '../src/spec/types.js';
+
+/** Fixed, obviously fake secrets, so that golden files are stable. */
+export const TEST_SECRETS: Secrets = {
+  superuserPassword: 'TestSuperuserPassword0000000000A',
+  replicationPassword: 'TestReplicationPassword000000000',
+  rewindPassword: 'TestRewindPassword00000000000000',
+  restApiPassword: 'TestRestApiPassword0000000000000',
+  keepalivedAuthPass: 'TestVrrp',
+  etcdInitialClusterToken: 'TestEtcdToken00000000000',
+  users: { admin: 'TestAdminPassword000000000000000' },
+};
+
+/** The reference how-to's own passwords and token, which must never come out of pgha. */
+export const REFERENCE_SECRETS = ['admin%', 'rep-pass', 'rewind-pass', 'localpwd', 'otus-study'];
+
+export function defaultModel(): ClusterModel {
+  return buildModel(structuredClone(DEFAULT_SPEC));
+}
+
+export function modelOf(mutate: (s: Spec) => void): ClusterModel {
+  const spec = structuredClone(DEFAULT_SPEC);
+  mutate(spec);
+  return buildModel(spec);
+}
+
+export interface CloudConfig {
+  hostname: string;
+  write_files: WriteFile[];
+  runcmd: string[][];
+  users?: { name: string; ssh_authorized_keys: string[] }[];
+  [key: string]: unknown;
+}
+
+/** Parses user-data the way cloud-init does (YAML 1.1). */
+export function parseUserData(text: string): CloudConfig {
+  return YAML.parse(text, { version: '1.1' }) as CloudConfig;
+}
+
+export function writeFile(cc: CloudConfig, path: string): WriteFile {
+  const f = cc.write_files.find((w) => w.path === path);
+  if (!f) throw new Error(`no write_files entry ${path}`);
+  return f;
+}

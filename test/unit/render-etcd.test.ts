@@ -1,0 +1,54 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { renderEtcdDropin, renderEtcdEnv } from '../../src/render/etcd.js';
+import { defaultModel, TEST_SECRETS } from '../helpers.js';
+
+function env(text: string): Record<string, string> {
+  return Object.fromEntries(
+    text
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'))
+      .map((l) => {
+        const m = /^([A-Z0-9_]+)="([^"]*)"$/.exec(l);
+        if (!m) throw new Error(`not KEY="value": ${l}`);
+        return [m[1]!, m[2]!];
+      }),
+  );
+}
+
+const model = defaultModel();
+const etcd2 = model.etcdNodes.find((n) => n.name === 'etcd2')!;
+const vars = env(renderEtcdEnv(model, etcd2, TEST_SECRETS));
+
+test('the member advertises and listens on its own address only', () => {
+  assert.is(vars.ETCD_NAME, 'etcd2');
+  assert.is(vars.ETCD_INITIAL_ADVERTISE_PEER_URLS, 'http://192.168.122.104:2380');
+  assert.is(vars.ETCD_ADVERTISE_CLIENT_URLS, 'http://192.168.122.104:2379');
+  assert.is(vars.ETCD_LISTEN_PEER_URLS, 'http://192.168.122.104:2380');
+  assert.is(vars.ETCD_LISTEN_CLIENT_URLS, 'http://192.168.122.104:2379,http://127.0.0.1:2379');
+});
+
+test('the initial cluster lists every etcd member and no postgres node, state new', () => {
+  assert.is(
+    vars.ETCD_INITIAL_CLUSTER,
+    'etcd1=http://192.168.122.18:2380,etcd2=http://192.168.122.104:2380,etcd3=http://192.168.122.187:2380',
+  );
+  assert.is(vars.ETCD_INITIAL_CLUSTER_STATE, 'new');
+  assert.is(vars.ETCD_INITIAL_CLUSTER_TOKEN, TEST_SECRETS.etcdInitialClusterToken);
+});
+
+test('v3 API only: no v2 switch; timings from the spec', () => {
+  assert.not.ok('ETCD_ENABLE_V2' in vars);
+  assert.is(vars.ETCD_HEARTBEAT_INTERVAL, '1000');
+  assert.is(vars.ETCD_ELECTION_TIMEOUT, '5000');
+  assert.is(vars.ETCD_DATA_DIR, '/var/lib/etcd/default');
+});
+
+test('the systemd drop-in lets etcd wait for its peers without a start timeout', () => {
+  const dropin = renderEtcdDropin();
+  assert.match(dropin, /^\[Service\]$/m);
+  assert.match(dropin, /^TimeoutStartSec=infinity$/m);
+  assert.match(dropin, /^Restart=on-failure$/m);
+});
+
+test.run();
