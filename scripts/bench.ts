@@ -1,0 +1,79 @@
+/**
+ * npm run bench: wall time and peak memory of `pgha render` (the compiled CLI, as users run it) on the built-in
+ * default cluster and on a generated 100-node cluster (5 etcd + 95 postgres), plus the in-process render time.
+ * Targets on the 2-core CI machine: default <= 0.5 s, 100 nodes <= 2 s. Prints figures; asserts nothing.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { findCloudConfigSchema } from '../src/checks/cloud-config-schema.js';
+import { packagePath } from '../src/paths.js';
+import { prepare, renderAll } from '../src/pipeline.js';
+import { loadAssets } from '../src/render/assets.js';
+import type { Spec } from '../src/spec/types.js';
+import { toYaml } from '../src/yaml.js';
+
+const RUNS = 5;
+
+function hundredNodes(): Spec {
+  const nodes: Spec['nodes'] = [];
+  for (let i = 1; i <= 5; i++) nodes.push({ name: `etcd${i}`, role: 'etcd', ip: `10.40.0.${10 + i}` });
+  for (let i = 1; i <= 95; i++) nodes.push({ name: `pg${i}`, role: 'postgres', ip: `10.40.1.${i}`, ...(i > 90 ? { tags: { nofailover: true } } : {}) });
+  return {
+    cluster: { name: 'bench', flavor: 'ubuntu-24.04' },
+    network: { cidr: '10.40.0.0/16', gateway: '10.40.0.1', vip: '10.40.0.2' },
+    nodes,
+    postgres: { users: [{ name: 'app', options: ['createdb'] }] },
+  };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+function cliRun(specPath: string | undefined, dir: string, run: number): { seconds: number; maxRssMb: number } {
+  const out = join(dir, `out-${run}`);
+  const args = ['--import', pathToFileURL(packagePath('scripts', 'report-rss.mjs')).href, packagePath('dist', 'src', 'cli.js'), 'render', ...(specPath ? [specPath] : []), '--out', out];
+  const start = performance.now();
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
+  const seconds = (performance.now() - start) / 1000;
+  if (r.status !== 0) throw new Error(`pgha render failed: ${r.stderr}`);
+  const kb = Number(/maxrss_kb=(\d+)/.exec(r.stderr)?.[1]);
+  return { seconds, maxRssMb: kb / 1024 };
+}
+
+function inProcess(specPath: string | undefined): number {
+  const assets = loadAssets();
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const start = performance.now();
+    renderAll(prepare(specPath).model, undefined, assets);
+    times.push(performance.now() - start);
+  }
+  return median(times);
+}
+
+const build = spawnSync('npm', ['run', '--silent', 'build'], { encoding: 'utf8', cwd: packagePath() });
+if (build.status !== 0) throw new Error(`build failed: ${build.stdout}${build.stderr}`);
+const dir = mkdtempSync(join(tmpdir(), 'pgha-bench-'));
+try {
+  const bigSpec = join(dir, 'hundred.yaml');
+  writeFileSync(bigSpec, toYaml(hundredNodes()));
+  console.log(`cloud-init schema check: ${findCloudConfigSchema() ? 'on (installed cloud-init)' : 'off (cloud-init not installed)'}`);
+  const results: Record<string, unknown> = {};
+  for (const [label, spec, target] of [['default (6 nodes)', undefined, 0.5], ['100 nodes', bigSpec, 2]] as const) {
+    const runs = Array.from({ length: RUNS }, (_, i) => cliRun(spec, dir, i));
+    const wall = median(runs.map((r) => r.seconds));
+    const rss = Math.max(...runs.map((r) => r.maxRssMb));
+    const core = inProcess(spec);
+    console.log(
+      `${label}: pgha render wall ${wall.toFixed(3)} s (median of ${RUNS}; target <= ${target} s: ${wall <= target ? 'met' : 'MISSED'}), ` +
+        `peak RSS ${rss.toFixed(1)} MiB, in-process validate+render ${core.toFixed(1)} ms`,
+    );
+    results[label.startsWith('default') ? 'default' : 'nodes100'] = { wall_s: +wall.toFixed(3), peak_rss_mib: +rss.toFixed(1), in_process_ms: +core.toFixed(1) };
+  }
+  console.log(JSON.stringify(results));
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
