@@ -14,6 +14,9 @@ const PYYAML_IMPLICIT: RegExp[] = [
   /^(?:=)$/,
 ];
 
+/** Characters that end or change a plain scalar inside a PyYAML flow sequence. */
+const FLOW_UNSAFE = /[?:,[\]{}#\t\n]|^[-?:!&*|>'"%@`]/;
+
 /** True when PyYAML would resolve this plain scalar to something other than a string. */
 export function pyYamlWouldRetype(s: string): boolean {
   return PYYAML_IMPLICIT.some((re) => re.test(s));
@@ -46,10 +49,18 @@ function assertPlainData(value: unknown, path: string): void {
  */
 export function toYaml(value: unknown): string {
   assertPlainData(value, '$');
-  const doc = new YAML.Document(value, { version: '1.1' });
+  // Without the merge tag, '<<' is an ordinary string that the visitor below can quote.
+  const doc = new YAML.Document(value, {
+    version: '1.1',
+    customTags: (tags) => tags.filter((t) => (typeof t === 'string' ? t !== 'merge' : t.tag !== 'tag:yaml.org,2002:merge')),
+  });
   visit(doc, {
     Seq(_key, node, path) {
-      if (isSeq(path[path.length - 1]) && node.items.every((i) => isScalar(i))) node.flow = true;
+      if (!isSeq(path[path.length - 1]) || !node.items.every((i) => isScalar(i))) return;
+      node.flow = true;
+      for (const item of node.items) {
+        if (isScalar(item) && typeof item.value === 'string' && FLOW_UNSAFE.test(item.value)) item.type = 'QUOTE_DOUBLE';
+      }
     },
     Scalar(_key, node) {
       if (typeof node.value === 'string' && !node.value.includes('\n') && pyYamlWouldRetype(node.value)) {

@@ -67,6 +67,9 @@ wal_keep_size wal_level wal_log_hints wal_receiver_create_temp_slot wal_receiver
 wal_receiver_timeout wal_recycle wal_retrieve_retry_interval wal_sender_timeout wal_skip_threshold
 wal_sync_method wal_writer_delay wal_writer_flush_after work_mem xmlbinary xmloption`.split(/\s+/).filter(Boolean);
 
+/** The newest PostgreSQL version whose parameters are listed; for later ones, unknown names are only warnings. */
+export const PARAMETER_LIST_VERSION = 16;
+
 const ADDED: Record<number, string[]> = {
   16: [
     'createrole_self_grant', 'debug_io_direct', 'debug_logical_replication_streaming', 'debug_parallel_query',

@@ -3,7 +3,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { cidrContains, deriveMac, isReservedInCidr, parseCidr, parseIpv4, type Cidr } from '../net.js';
 import { flavor } from '../flavors.js';
-import { knownParameters, PATRONI_MANAGED, suggestParameter } from './pg-parameters.js';
+import { knownParameters, PARAMETER_LIST_VERSION, PATRONI_MANAGED, suggestParameter } from './pg-parameters.js';
 import { DEFAULTS } from './defaults.js';
 import type { Spec } from './types.js';
 import { packagePath } from '../paths.js';
@@ -176,9 +176,12 @@ function checkPostgres(spec: Spec, out: Diagnostic[]): void {
       continue;
     }
     if (canonical) continue;
-    const suggestion = suggestParameter(name.toLowerCase(), known);
-    if (suggestion) {
+    const suggested = suggestParameter(name.toLowerCase(), new Set(knownLower.keys()));
+    const suggestion = suggested && (knownLower.get(suggested) ?? suggested);
+    if (suggestion && version <= PARAMETER_LIST_VERSION) {
       out.push({ severity: 'error', path, message: `is not a PostgreSQL ${version} parameter: did you mean ${suggestion}?` });
+    } else if (suggestion) {
+      out.push({ severity: 'warning', path, message: `is not a known parameter (pgha's list ends at PostgreSQL ${PARAMETER_LIST_VERSION}): did you mean ${suggestion}?` });
     } else {
       out.push({
         severity: 'warning',

@@ -1,0 +1,172 @@
+import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import YAML from 'yaml';
+import { UserError } from '../../src/errors.js';
+import { buildModel } from '../../src/model.js';
+import { completeSecrets, randomSecret, readSecretsFile, secretsToYaml, writeSecretsFile, type Secrets } from '../../src/secrets.js';
+import { DEFAULT_SPEC } from '../../src/spec/default.js';
+
+const ALNUM = /^[A-Za-z0-9]+$/;
+const FIXED = ['superuserPassword', 'replicationPassword', 'rewindPassword', 'restApiPassword', 'keepalivedAuthPass', 'etcdInitialClusterToken'] as const;
+
+const model = buildModel(DEFAULT_SPEC);
+const dir = mkdtempSync(join(tmpdir(), 'pgha-'));
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+let fileCount = 0;
+/** A fresh path in the temp dir. */
+function freshPath(): string {
+  return join(dir, `secrets-${++fileCount}.yaml`);
+}
+
+/** The UserError that `fn` throws; fails the test when it throws nothing or something else. */
+function userErrorOf(fn: () => unknown): UserError {
+  try {
+    fn();
+  } catch (e) {
+    assert.instance(e, UserError);
+    return e as UserError;
+  }
+  assert.unreachable('expected a UserError');
+  throw new Error('unreachable');
+}
+
+test('randomSecret has the requested length over [A-Za-z0-9]', () => {
+  for (const n of [1, 8, 32, 200]) {
+    const s = randomSecret(n);
+    assert.is(s.length, n);
+    assert.match(s, ALNUM);
+  }
+  assert.is(randomSecret(0), '');
+});
+
+test('randomSecret differs between calls', () => {
+  assert.is.not(randomSecret(32), randomSecret(32));
+});
+
+test('completeSecrets without existing secrets generates all of them', () => {
+  const { secrets, changed } = completeSecrets(model, undefined);
+  assert.is(changed, true);
+  for (const k of FIXED) assert.match(secrets[k], ALNUM, k);
+  assert.is(secrets.keepalivedAuthPass.length, 8);
+  assert.is(secrets.superuserPassword.length, 32);
+  assert.equal(
+    Object.keys(secrets.users),
+    model.postgres.users.map((u) => u.name),
+  );
+  assert.ok(model.postgres.users.length > 0, 'the default spec has an extra user');
+  for (const u of model.postgres.users) assert.match(secrets.users[u.name] ?? '', /^[A-Za-z0-9]{32}$/);
+  assert.is(new Set([...FIXED.map((k) => secrets[k]), ...Object.values(secrets.users)]).size, FIXED.length + model.postgres.users.length);
+});
+
+test('completeSecrets keeps a complete set unchanged', () => {
+  const first = completeSecrets(model, undefined).secrets;
+  const again = completeSecrets(model, structuredClone(first));
+  assert.is(again.changed, false);
+  assert.equal(again.secrets, first);
+});
+
+test('completeSecrets generates only a missing fixed secret', () => {
+  const first = completeSecrets(model, undefined).secrets;
+  const partial: Partial<Secrets> = structuredClone(first);
+  delete partial.restApiPassword;
+  const { secrets, changed } = completeSecrets(model, partial);
+  assert.is(changed, true);
+  assert.is.not(secrets.restApiPassword, first.restApiPassword);
+  assert.is(secrets.restApiPassword.length, 32);
+  assert.equal({ ...secrets, restApiPassword: first.restApiPassword }, first);
+});
+
+test('completeSecrets generates a password only for a new user', () => {
+  const first = completeSecrets(model, undefined).secrets;
+  const spec = structuredClone(DEFAULT_SPEC);
+  spec.postgres!.users!.push({ name: 'app' });
+  const { secrets, changed } = completeSecrets(buildModel(spec), structuredClone(first));
+  assert.is(changed, true);
+  assert.match(secrets.users.app ?? '', /^[A-Za-z0-9]{32}$/);
+  const { app: _app, ...others } = secrets.users;
+  assert.equal({ ...secrets, users: others }, first);
+});
+
+test('writeSecretsFile creates the file with mode 0600 and leaves no temporary file', () => {
+  const path = freshPath();
+  writeSecretsFile(path, 'a: b\n');
+  assert.is(statSync(path).mode & 0o777, 0o600);
+  assert.ok(!readdirSync(dir).some((f) => f.endsWith('.tmp')));
+});
+
+test('writeSecretsFile replaces a world-readable file with a 0600 one', () => {
+  const path = freshPath();
+  writeFileSync(path, 'old: data\n', { mode: 0o644 });
+  chmodSync(path, 0o644);
+  writeSecretsFile(path, 'new: data\n');
+  assert.is(statSync(path).mode & 0o777, 0o600);
+  assert.equal(readSecretsFile(path).secrets, { new: 'data' });
+});
+
+test('readSecretsFile round-trips what writeSecretsFile wrote, without a warning at 0600', () => {
+  const { secrets } = completeSecrets(model, undefined);
+  const path = freshPath();
+  writeSecretsFile(path, secretsToYaml(secrets, model.name));
+  const loaded = readSecretsFile(path);
+  assert.equal(loaded.secrets, secrets);
+  assert.is(loaded.warning, undefined);
+});
+
+test('readSecretsFile warns about a file others can read', () => {
+  const { secrets } = completeSecrets(model, undefined);
+  const path = freshPath();
+  writeSecretsFile(path, secretsToYaml(secrets, model.name));
+  chmodSync(path, 0o644);
+  const loaded = readSecretsFile(path);
+  assert.equal(loaded.secrets, secrets);
+  assert.ok(loaded.warning);
+  assert.match(loaded.warning, '0644');
+  assert.match(loaded.warning, `chmod 600 ${path}`);
+});
+
+test('readSecretsFile of a missing file gives no secrets', () => {
+  assert.equal(readSecretsFile(join(dir, 'absent.yaml')), { secrets: undefined });
+});
+
+const LEAKY = 'Sup3rS3cretValueNoOneMaySee';
+const malformed: Record<string, string> = {
+  'a 9-character keepalivedAuthPass': `superuserPassword: ${LEAKY}\nkeepalivedAuthPass: Kp9charsX\n`,
+  'users as a list': `superuserPassword: ${LEAKY}\nusers: [1, 2]\n`,
+  'a non-string user password': `superuserPassword: ${LEAKY}\nusers:\n  admin: 12345\n`,
+  'a non-string fixed secret': `restApiPassword: ${LEAKY}\nsuperuserPassword: 0640\n`,
+  'a YAML syntax error': `superuserPassword: "${LEAKY}\nusers: [\n`,
+  'not a mapping': `- ${LEAKY}\n`,
+};
+for (const [what, text] of Object.entries(malformed)) {
+  test(`a secrets file with ${what} is a UserError that reveals no secret`, () => {
+    const path = freshPath();
+    writeSecretsFile(path, text);
+    const err = userErrorOf(() => readSecretsFile(path));
+    assert.match(err.message, path);
+    const shown = [err.message, ...err.details].join('\n').replaceAll(path, '<path>');
+    for (const secret of [LEAKY, 'Kp9charsX', '12345', '0640', '416']) assert.not.match(shown, secret);
+  });
+}
+
+test('secretsToYaml is read back identically by a YAML 1.1 reader', () => {
+  const tricky: Secrets = {
+    superuserPassword: '0640',
+    replicationPassword: '12345678',
+    rewindPassword: 'on',
+    restApiPassword: '0x1F',
+    keepalivedAuthPass: '1_000',
+    etcdInitialClusterToken: '2024-01-01',
+    users: { yes: 'null', no: '5:30', admin: '12.5' },
+  };
+  const text = secretsToYaml(tricky, 'c1');
+  assert.ok(text.startsWith('# pgha secrets of cluster c1.'));
+  assert.equal(YAML.parse(text, { version: '1.1' }), tricky);
+  const generated = completeSecrets(model, undefined).secrets;
+  assert.equal(YAML.parse(secretsToYaml(generated, model.name), { version: '1.1' }), generated);
+});
+
+test.run();
