@@ -11,8 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { findCloudConfigSchema } from '../src/checks/cloud-config-schema.js';
 import { packagePath } from '../src/paths.js';
-import { prepare, renderAll } from '../src/pipeline.js';
-import { loadAssets } from '../src/render/assets.js';
+import { loadRenderInputs, prepare, renderAll } from '../src/pipeline.js';
 import type { Spec } from '../src/spec/types.js';
 import { toYaml } from '../src/yaml.js';
 
@@ -44,11 +43,11 @@ function cliRun(specPath: string | undefined, dir: string, run: number): { secon
 }
 
 function inProcess(specPath: string | undefined): number {
-  const assets = loadAssets();
+  const inputs = loadRenderInputs('modern');
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const start = performance.now();
-    renderAll(prepare(specPath).model, undefined, assets);
+    renderAll(prepare(specPath).model, undefined, inputs);
     times.push(performance.now() - start);
   }
   return median(times);

@@ -2,11 +2,12 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { cac } from 'cac';
+import { bake, Interrupted } from './bake.js';
 import { cloudConfigValidator, findCloudConfigSchema } from './checks/cloud-config-schema.js';
 import { EXIT, ToolError, UserError } from './errors.js';
 import { writeOutput } from './output.js';
-import { defaultSecretsPath, prepare, renderAll } from './pipeline.js';
-import { loadAssets } from './render/assets.js';
+import { defaultSecretsPath, loadRenderInputs, prepare, renderAll } from './pipeline.js';
+import type { PackerTarget } from './packer/template.js';
 import { readSecretsFile, writeSecretsFile } from './secrets.js';
 import { DEFAULT_SPEC } from './spec/default.js';
 import { formatDiagnostic, SPEC_SCHEMA_PATH, type Diagnostic } from './spec/validate.js';
@@ -33,14 +34,28 @@ function validate(spec: string | undefined): void {
   console.log(`${source}: valid (${model.etcdNodes.length} etcd, ${model.postgresNodes.length} postgres nodes)`);
 }
 
-function render(spec: string | undefined, options: { out?: string; secrets?: string; cloudInitSchema?: string }): void {
+function packerTarget(compat: string | undefined): PackerTarget {
+  if (compat === undefined) return 'modern';
+  if (String(compat) === '1.6') return '1.6';
+  throw new UserError(`--packer-compat ${compat}: the only compatibility target is 1.6 (Debian 12's Packer 1.6.6)`);
+}
+
+interface RenderOptions {
+  out?: string;
+  secrets?: string;
+  cloudInitSchema?: string;
+  packerCompat?: string;
+}
+
+function render(spec: string | undefined, options: RenderOptions): void {
   if (!options.out) throw new UserError('--out DIR is missing: say where to write the seeds');
   const { model, warnings, specPath } = prepare(spec);
   printWarnings(warnings);
   const secretsPath = options.secrets ?? defaultSecretsPath(specPath, options.out);
   const loaded = readSecretsFile(secretsPath);
   if (loaded.warning) warn(`warning: ${loaded.warning}`);
-  const rendered = renderAll(model, loaded.secrets, loadAssets());
+  const target = packerTarget(options.packerCompat);
+  const rendered = renderAll(model, loaded.secrets, loadRenderInputs(target));
 
   const schemaPath = options.cloudInitSchema ?? findCloudConfigSchema();
   if (options.cloudInitSchema && !existsSync(options.cloudInitSchema)) {
@@ -60,10 +75,44 @@ function render(spec: string | undefined, options: { out?: string; secrets?: str
     if (rendered.secretsText) writeSecretsFile(secretsPath, rendered.secretsText);
   });
   console.log(`wrote ${model.nodes.length} node seeds to ${options.out}/nodes/`);
+  console.log(`wrote Packer templates (${target === 'modern' ? 'Packer >= 1.7' : 'Packer 1.6 compatible'}) to ${options.out}/packer/`);
   console.log(`${rendered.secretsText ? 'generated' : 'reused'} secrets: ${secretsPath}`);
 }
 
-function main(argv: string[]): number {
+interface BakeCliOptions {
+  out?: string;
+  role?: string;
+  only?: string;
+  packerCompat?: string;
+  verbose?: boolean;
+  baseImage?: string;
+  accelerator?: string;
+  aptProxy?: string;
+}
+
+async function bakeCommand(spec: string | undefined, options: BakeCliOptions): Promise<void> {
+  if (!options.out) throw new UserError('--out DIR is missing: say where the images go (DIR/images/)');
+  if (options.role !== undefined && options.role !== 'etcd' && options.role !== 'postgres') {
+    throw new UserError(`--role ${options.role}: use etcd or postgres (or leave it out for both)`);
+  }
+  if (options.only !== undefined && options.only !== 'validate') throw new UserError(`--only ${options.only}: the only value is validate`);
+  const { model, warnings } = prepare(spec);
+  printWarnings(warnings);
+  const records = await bake(model, {
+    out: options.out,
+    roles: options.role ? [options.role] : ['etcd', 'postgres'],
+    onlyValidate: options.only === 'validate',
+    packerTarget: packerTarget(options.packerCompat),
+    verbose: Boolean(options.verbose),
+    ...(options.baseImage ? { baseImage: String(options.baseImage) } : {}),
+    ...(options.accelerator ? { accelerator: String(options.accelerator) } : {}),
+    ...(options.aptProxy ? { aptProxy: String(options.aptProxy) } : {}),
+    log: (l) => console.log(l),
+  });
+  console.log(options.only === 'validate' ? 'templates valid' : `baked ${records.length} image(s); manifest: ${options.out}/images/manifest.json`);
+}
+
+async function main(argv: string[]): Promise<number> {
   const cli = cac('pgha');
   cli.command('init [path]', 'Write the built-in default spec to a file for editing').option('--force', 'Overwrite an existing file').action((path: string | undefined, o) => init(path ?? 'pgha.yaml', o));
   cli.command('validate [spec]', 'Check a spec (default: the built-in one) and report every problem').action(validate);
@@ -72,7 +121,19 @@ function main(argv: string[]): number {
     .option('--out <dir>', 'Output folder (replaced whole on each render)')
     .option('--secrets <file>', 'Secrets file (default: beside the spec, or DIR.secrets.yaml for the built-in spec)')
     .option('--cloud-init-schema <file>', 'cloud-init\'s schema-cloud-config-v1.json (default: the installed cloud-init\'s)')
+    .option('--packer-compat <version>', 'Write Packer templates that Packer 1.6 (Debian 12) accepts: no required_plugins block')
     .action(render);
+  cli
+    .command('bake [spec]', 'Bake the golden role images with Packer into DIR/images/')
+    .option('--out <dir>', 'Output folder (images under DIR/images/)')
+    .option('--role <role>', 'Only this role: etcd or postgres')
+    .option('--only <step>', 'validate: stop after packer validate')
+    .option('--packer-compat <version>', 'Templates for Packer 1.6 (Debian 12): no required_plugins, no packer init')
+    .option('--verbose', 'Show Packer\'s own output instead of the step display')
+    .option('--base-image <file>', 'A local base cloud image instead of the flavour\'s download (checksum computed)')
+    .option('--accelerator <name>', 'QEMU accelerator: kvm (default) or tcg')
+    .option('--apt-proxy <url>', 'HTTP proxy for apt during the build')
+    .action(bakeCommand);
   cli.help();
   cli.version('0.1.0');
   try {
@@ -82,13 +143,17 @@ function main(argv: string[]): number {
       cli.outputHelp();
       return EXIT.user;
     }
-    cli.runMatchedCommand();
+    await cli.runMatchedCommand();
     return EXIT.ok;
   } catch (e) {
     if (e instanceof UserError) {
       warn(`pgha: ${e.message}`);
       e.details.forEach((d) => warn(`  ${d}`));
       return EXIT.user;
+    }
+    if (e instanceof Interrupted) {
+      warn(`pgha: ${e.message}; no image was left under its final name`);
+      return EXIT.interrupted;
     }
     if (e instanceof ToolError) {
       warn(`pgha: ${e.message}`);
@@ -104,4 +169,4 @@ function main(argv: string[]): number {
   }
 }
 
-process.exitCode = main(process.argv);
+process.exitCode = await main(process.argv);

@@ -15,9 +15,13 @@ function assertReplaceable(dir: string): void {
   }
 }
 
+/** What other commands keep in the output folder and a render carries over: the baked images (pgha bake). */
+export const KEPT_ON_RENDER = ['images'];
+
 /**
  * Writes the files into a staging folder beside DIR, then swaps it in, so DIR is either the old output or
- * the complete new one. `beforeSwap` runs once the staging folder is complete (e.g. to save the secrets).
+ * the complete new one (with the old KEPT_ON_RENDER entries moved over). `beforeSwap` runs once the staging
+ * folder is complete (e.g. to save the secrets).
  */
 export function writeOutput(dir: string, files: OutputFile[], beforeSwap: () => void = () => {}): void {
   const target = resolve(dir);
@@ -34,10 +38,14 @@ export function writeOutput(dir: string, files: OutputFile[], beforeSwap: () => 
       writeFileSync(path, f.content, { mode: f.mode, flag: 'wx' });
     }
     beforeSwap();
-    if (existsSync(target)) renameSync(target, old);
+    const hadOld = existsSync(target);
+    if (hadOld) renameSync(target, old);
     renameSync(staging, target);
+    if (hadOld) {
+      for (const kept of KEPT_ON_RENDER.filter((k) => existsSync(join(old, k)))) renameSync(join(old, kept), join(target, kept));
+    }
+    rmSync(old, { recursive: true, force: true });
   } finally {
     rmSync(staging, { recursive: true, force: true });
-    rmSync(old, { recursive: true, force: true });
   }
 }

@@ -2,7 +2,9 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { renderCluster, type OutputFile } from './assemble/cluster.js';
 import { UserError } from './errors.js';
 import { buildModel, type ClusterModel } from './model.js';
-import type { Assets } from './render/assets.js';
+import { loadImageScripts, renderPackerFiles, type ImageScripts } from './packer/files.js';
+import type { PackerTarget } from './packer/template.js';
+import { loadAssets, type Assets } from './render/assets.js';
 import { completeSecrets, secretsToYaml, type Secrets } from './secrets.js';
 import { loadSpec } from './spec/load.js';
 import { formatDiagnostic, validateSpec, type Diagnostic } from './spec/validate.js';
@@ -44,10 +46,22 @@ export interface Rendered {
   secretsText?: string;
 }
 
-export function renderAll(model: ClusterModel, existing: Partial<Secrets> | undefined, assets: Assets): Rendered {
+export interface RenderInputs {
+  assets: Assets;
+  imageScripts: ImageScripts;
+  packerTarget: PackerTarget;
+}
+
+/** Reads the node scripts and the provisioning scripts from the package (the only file reads of a render). */
+export function loadRenderInputs(packerTarget: PackerTarget): RenderInputs {
+  return { assets: loadAssets(), imageScripts: loadImageScripts(), packerTarget };
+}
+
+/** Seeds of every node and the Packer side (templates and their scripts), from the model and the secrets. */
+export function renderAll(model: ClusterModel, existing: Partial<Secrets> | undefined, inputs: RenderInputs): Rendered {
   const { secrets, changed } = completeSecrets(model, existing);
   return {
-    files: renderCluster(model, secrets, assets),
+    files: [...renderCluster(model, secrets, inputs.assets), ...renderPackerFiles(model, inputs.packerTarget, inputs.imageScripts)],
     secrets,
     ...(changed ? { secretsText: secretsToYaml(secrets, model.name) } : {}),
   };

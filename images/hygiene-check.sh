@@ -1,0 +1,66 @@
+#!/bin/bash
+# hygiene-check.sh [--root DIR] --role ROLE [--build-user NAME] [--secret VALUE]... -- PACKAGE...
+# Checks a finished image: run as the last build step (root /) and again from outside on the mounted image.
+# No SSH host keys, empty or uninitialized machine-id, no cloud-init instance data, no build user, the role's
+# packages installed, its services disabled, no cluster configuration or secret.
+set -euo pipefail
+root=/
+role=
+build_user=pgha-build
+secrets=()
+while (($# > 0)); do
+  case $1 in
+    --root) root=$2; shift 2 ;;
+    --role) role=$2; shift 2 ;;
+    --build-user) build_user=$2; shift 2 ;;
+    --secret) secrets+=("$2"); shift 2 ;;
+    --) shift; break ;;
+    *) echo "hygiene-check.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+packages=("$@")
+r=${root%/}
+problems=0
+fail() { echo "HYGIENE: $*"; problems=$((problems + 1)); }
+
+compgen -G "$r/etc/ssh/ssh_host_*" >/dev/null && fail "SSH host keys present: $(echo "$r"/etc/ssh/ssh_host_*)"
+mid=$(cat "$r/etc/machine-id" 2>/dev/null || true)
+[[ -z $mid || $mid == uninitialized ]] || fail "/etc/machine-id is set ($mid)"
+[[ -e $r/var/lib/cloud/instances || -e $r/var/lib/cloud/instance ]] && fail "cloud-init instance data present"
+grep -q "^$build_user:" "$r/etc/passwd" && fail "build user $build_user exists"
+[[ -e $r/home/$build_user ]] && fail "/home/$build_user exists"
+[[ -e $r/etc/sudoers.d/90-cloud-init-users ]] && fail "build-time sudoers file present"
+
+for p in "${packages[@]}"; do
+  status=$(dpkg-query --admindir="$r/var/lib/dpkg" -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
+  [[ $status == ii* ]] || fail "package $p not installed"
+done
+
+case $role in
+  etcd) units=(etcd.service) ;;
+  postgres) units=(patroni.service haproxy.service keepalived.service postgresql.service) ;;
+  *) echo "hygiene-check.sh: unknown role $role" >&2; exit 2 ;;
+esac
+for u in "${units[@]}"; do
+  state=$(systemctl --root="$r/" is-enabled "$u" 2>/dev/null || true)
+  [[ $state == enabled* ]] && fail "$u is $state"
+done
+
+for f in etc/patroni/config.yml etc/keepalived/keepalived.conf var/lib/pgha etc/systemd/system/etcd.service.d/pgha.conf usr/local/lib/pgha; do
+  [[ -e $r/$f ]] && fail "/$f present: per-node configuration belongs in the seed"
+done
+grep -qs '^ETCD_INITIAL_CLUSTER_TOKEN=' "$r/etc/default/etcd" && fail "/etc/default/etcd holds a cluster token"
+[[ -n $(find "$r/var/lib/etcd" -mindepth 2 2>/dev/null) ]] && fail "etcd data present under /var/lib/etcd"
+[[ -n $(find "$r/var/lib/postgresql" -mindepth 2 -path '*/[0-9]*/*' 2>/dev/null) ]] && fail "PostgreSQL data present under /var/lib/postgresql"
+
+for s in "${secrets[@]}"; do
+  if grep -rqsF --exclude-dir=proc --exclude-dir=sys -- "$s" "$r/etc" "$r/var" "$r/home" "$r/root" "$r/opt" "$r/usr/local" 2>/dev/null; then
+    fail "a cluster secret was found in the image"
+  fi
+done
+
+if ((problems > 0)); then
+  echo "hygiene check failed: $problems problem(s)"
+  exit 1
+fi
+echo "hygiene check passed ($role, ${#packages[@]} packages)"

@@ -1,0 +1,27 @@
+#!/bin/bash
+# install-packages.sh PACKAGE...: installs a role's packages without starting any service.
+# APT_PROXY (optional): an http proxy for apt during the build only.
+# PostgreSQL's package would create and start a default cluster: createcluster.conf turns that off first.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+
+# cloud-init may still be running apt at first boot
+cloud-init status --wait >/dev/null 2>&1 || true
+
+if [[ -n ${APT_PROXY:-} ]]; then
+  printf 'Acquire::http::Proxy "%s";\n' "$APT_PROXY" >/etc/apt/apt.conf.d/90pgha-build-proxy
+fi
+
+# No service starts during installation: each one waits for its per-node configuration from the seed.
+printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+chmod 0755 /usr/sbin/policy-rc.d
+trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+
+apt-get update -q
+if printf '%s\n' "$@" | grep -q '^postgresql-[0-9]'; then
+  apt-get install -y -q --no-install-recommends postgresql-common
+  sed -ri 's/^#?\s*create_main_cluster\s*=.*/create_main_cluster = false/' /etc/postgresql-common/createcluster.conf
+  grep -q '^create_main_cluster = false$' /etc/postgresql-common/createcluster.conf
+fi
+apt-get install -y -q --no-install-recommends "$@"
+echo "installed: $*"

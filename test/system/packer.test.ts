@@ -1,0 +1,62 @@
+/**
+ * The Packer side with the real programs: Debian's Packer 1.6.6 validates the compat templates (through
+ * `pgha bake --only validate`), the per-build key pair is one ssh-keygen accepts, and the build-time seed is
+ * valid cloud-config. Needs packer and cloud-init (scripts/install-deps.sh).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { cloudConfigValidator, findCloudConfigSchema } from '../../src/checks/cloud-config-schema.js';
+import { buildKeyPair } from '../../src/packer/build-key.js';
+import { renderBuildSeed } from '../../src/packer/build-seed.js';
+import { packagePath } from '../../src/paths.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'pgha-packer-'));
+test.after(() => rmSync(tmp, { recursive: true, force: true }));
+
+function pgha(args: string[]) {
+  return spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), packagePath('src', 'cli.ts'), ...args], { cwd: tmp, encoding: 'utf8' });
+}
+
+test('Debian\'s packer validates both compat templates, for both flavours', () => {
+  const base = join(tmp, 'fake-base.qcow2');
+  writeFileSync(base, 'not an image: validate only checks the checksum of the file');
+  for (const flavorSpec of [undefined, 'debian']) {
+    const args = ['bake', '--out', 'out', '--only', 'validate', '--packer-compat', '1.6', '--base-image', base];
+    if (flavorSpec) {
+      writeFileSync(join(tmp, 'debian.yaml'), 'cluster: {name: d, flavor: debian-12}\nnetwork: {cidr: 10.8.0.0/24, gateway: 10.8.0.1, vip: 10.8.0.2}\nnodes:\n  - {name: e1, role: etcd, ip: 10.8.0.11}\n  - {name: e2, role: etcd, ip: 10.8.0.12}\n  - {name: e3, role: etcd, ip: 10.8.0.13}\n  - {name: p1, role: postgres, ip: 10.8.0.21}\n  - {name: p2, role: postgres, ip: 10.8.0.22}\n');
+      args.splice(1, 0, 'debian.yaml');
+    }
+    const r = pgha(args);
+    assert.is(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /\[etcd\] packer validate\n\[postgres\] packer validate\ntemplates valid/);
+  }
+});
+
+test('modern templates are refused by Packer 1.6 with a clear hint, exit 2', () => {
+  const r = pgha(['bake', '--out', 'out', '--only', 'validate']);
+  assert.is(r.status, 2);
+  assert.match(r.stderr, /pass --packer-compat 1\.6/);
+});
+
+test('the per-build key pair: ssh-keygen reads the private key and derives the same public key', () => {
+  const { privatePem, publicOpenSsh } = buildKeyPair('pgha-build');
+  const keyFile = join(tmp, 'key');
+  writeFileSync(keyFile, privatePem, { mode: 0o600 });
+  const r = spawnSync('ssh-keygen', ['-y', '-f', keyFile], { encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+  assert.is(r.stdout.trim(), publicOpenSsh.replace(/ pgha-build$/, ''));
+});
+
+test('the build-time seed is valid cloud-config and creates only the build user', () => {
+  const seed = renderBuildSeed(buildKeyPair('pgha-build').publicOpenSsh, 'etcd');
+  const check = cloudConfigValidator(findCloudConfigSchema()!);
+  assert.equal(check(seed.userData), []);
+  assert.match(seed.userData, /name: pgha-build/);
+  assert.match(seed.metaData, /instance-id: pgha-build-etcd/);
+});
+
+test.run();

@@ -1,0 +1,87 @@
+import { existsSync } from 'node:fs';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { flavor, withPgVersion } from '../../src/flavors.js';
+import { loadImageScripts, renderPackerFiles } from '../../src/packer/files.js';
+import { BUILD_DIR, IMAGE_SCRIPTS, QEMU_PLUGIN, renderPackerTemplate } from '../../src/packer/template.js';
+import { packagePath } from '../../src/paths.js';
+import { defaultModel, modelOf, TEST_SECRETS } from '../helpers.js';
+
+const ubuntu = withPgVersion(flavor('ubuntu-24.04'), 16);
+type Template = Record<string, any>;
+const tpl = (role: 'etcd' | 'postgres', target: 'modern' | '1.6' = 'modern') => renderPackerTemplate(ubuntu, role, target) as Template;
+
+test('modern templates require the external qemu plugin; 1.6 templates leave the block out and are otherwise identical', () => {
+  const modern = tpl('etcd');
+  assert.equal(modern.packer, { required_version: '>= 1.7.0', required_plugins: { qemu: { source: 'github.com/hashicorp/qemu', version: '~> 1' } } });
+  assert.equal(QEMU_PLUGIN.source, 'github.com/hashicorp/qemu');
+  const compat = tpl('etcd', '1.6');
+  assert.not.ok('packer' in compat);
+  const { packer: _p, ...rest } = modern;
+  assert.equal(rest, compat);
+});
+
+test('the source is a QEMU disk image with a cidata seed CD from variables, defaulting to the Ubuntu 24.04 cloud image', () => {
+  const t = tpl('postgres');
+  const src = t.source.qemu.postgres;
+  assert.is(src.disk_image, true);
+  assert.is(src.cd_label, 'cidata');
+  assert.equal(src.cd_files, ['${var.build_seed_dir}/user-data', '${var.build_seed_dir}/meta-data']);
+  assert.is(src.ssh_private_key_file, '${var.ssh_private_key_file}');
+  assert.match(t.variable.base_image_url.default, /noble.*ubuntu-24\.04-server-cloudimg-amd64\.img$/);
+  assert.match(t.variable.base_image_checksum.default, /^file:https:.*noble.*SHA256SUMS$/);
+  for (const v of ['output_directory', 'disk_size', 'accelerator', 'memory', 'cpus', 'headless', 'apt_proxy']) assert.ok(v in t.variable, v);
+  assert.is(t.variable.accelerator.default, 'kvm');
+  assert.not.ok('default' in t.variable.build_seed_dir, 'the seed comes from pgha bake, per build');
+  assert.not.ok('default' in t.variable.ssh_private_key_file, 'the key comes from pgha bake, per build');
+});
+
+test('provisioning runs the images/ scripts in order; the shutdown command removes the build user and checks hygiene', () => {
+  const t = tpl('postgres');
+  const steps = (t.build.provisioner as Template[]).map((p) => (p.shell ? p.shell.inline[0] : `file ${p.file.direction ?? 'upload'}`));
+  assert.equal(steps, [
+    `mkdir -p ${BUILD_DIR}`,
+    'file upload',
+    `sudo APT_PROXY='\${var.apt_proxy}' ${BUILD_DIR}/install-packages.sh postgresql-16 patroni haproxy keepalived python3-psycopg2`,
+    `sudo ${BUILD_DIR}/configure-services.sh postgres`,
+    `sudo ${BUILD_DIR}/package-versions.sh ${BUILD_DIR}/packages.tsv`,
+    'file download',
+    `sudo ${BUILD_DIR}/seal.sh`,
+  ]);
+  assert.is(t.source.qemu.postgres.shutdown_command, `sudo ${BUILD_DIR}/finish.sh postgres postgresql-16 patroni haproxy keepalived python3-psycopg2`);
+  assert.equal(t.build['post-processor'], [{ manifest: { output: '${var.manifest_path}', strip_path: false, custom_data: { role: 'postgres', flavor: 'ubuntu-24.04' } } }]);
+  assert.ok(tpl('etcd').source.qemu.etcd.shutdown_command.endsWith('finish.sh etcd etcd-server etcd-client'));
+});
+
+test('render writes both templates and every script they run; scripts exist in images/', () => {
+  const files = renderPackerFiles(defaultModel(), 'modern', loadImageScripts());
+  assert.equal(files.map((f) => f.path), ['packer/etcd.pkr.json', 'packer/postgres.pkr.json', ...IMAGE_SCRIPTS.map((n) => `packer/scripts/${n}`)]);
+  for (const n of IMAGE_SCRIPTS) assert.ok(existsSync(packagePath('images', n)), n);
+  for (const f of files.filter((f) => f.path.includes('/scripts/'))) assert.is(f.mode, 0o755);
+  const templates = files[0]!.content + files[1]!.content;
+  for (const n of IMAGE_SCRIPTS.filter((n) => n !== 'hygiene-check.sh')) assert.ok(templates.includes(`${BUILD_DIR}/${n}`), n);
+  assert.ok(files.find((f) => f.path === 'packer/scripts/finish.sh')!.content.includes('hygiene-check.sh'));
+});
+
+test('templates hold no secret and no per-node value: images are the same for every node of a role', () => {
+  const model = modelOf((s) => (s.admin = { sshAuthorizedKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTests test@pgha'] }));
+  const text = renderPackerFiles(model, 'modern', loadImageScripts()).map((f) => f.content).join('\n');
+  for (const n of model.nodes) {
+    assert.not.ok(text.includes(n.ip), n.ip);
+    assert.not.ok(text.includes(n.mac), n.mac);
+    assert.not.ok(new RegExp(`\\b${n.name}\\b`).test(text), n.name);
+  }
+  for (const s of [...Object.values(TEST_SECRETS).filter((v) => typeof v === 'string'), model.network.vip, 'FakeKeyForTests']) {
+    assert.not.ok(text.includes(s as string), String(s));
+  }
+  const other = renderPackerFiles(modelOf((s) => s.nodes.reverse()), 'modern', loadImageScripts());
+  assert.equal(other, renderPackerFiles(model, 'modern', loadImageScripts()));
+});
+
+test('the Debian 12 stand-in flavour: PostgreSQL 15 packages, its own image name', () => {
+  const t = renderPackerTemplate(withPgVersion(flavor('debian-12'), 15), 'postgres', '1.6') as Template;
+  assert.match(t.build.provisioner[2].shell.inline[0], /install-packages\.sh postgresql-15 patroni/);
+  assert.is(t.variable.vm_name.default, 'pgha-debian-12-postgres.qcow2');
+});
+
+test.run();
