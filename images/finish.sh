@@ -1,22 +1,28 @@
 #!/bin/bash
-# finish.sh ROLE PACKAGE...: Packer's shutdown command. Removes the build user and the build files, runs the
-# hygiene check on the finished system and powers off only if it passes (otherwise the build fails).
+# finish.sh ROLE PACKAGE...: Packer's shutdown command. Once this SSH session has ended, a transient unit
+# removes the build user and the build files, runs the whole hygiene check and powers off only if it passes;
+# otherwise the VM stays up and Packer's shutdown timeout fails the build.
 set -euo pipefail
 role=${1:?role}
 shift
-build_user=pgha-build
 here=$(dirname "$(readlink -f "$0")")
-
-install -m 0755 "$here/hygiene-check.sh" /run/pgha-hygiene-check.sh
-userdel --force --remove "$build_user" 2>/dev/null || true
+cd /
+# /run is mounted noexec: the scripts run through bash
+install -m 0644 "$here/hygiene-check.sh" /run/pgha-hygiene-check.sh
+cat >/run/pgha-finish.sh <<FINAL
+set -u
+userdel --force --remove pgha-build
 rm -f /etc/sudoers.d/90-cloud-init-users
-rm -rf -- "$here"
+rm -rf -- '$here'
 rm -f /etc/ssh/ssh_host_*
 find /var/log -type f -exec truncate -s 0 {} +
 truncate -s 0 /etc/machine-id
-
-/run/pgha-hygiene-check.sh --role "$role" --build-user "$build_user" -- "$@"
-rm -f /run/pgha-hygiene-check.sh
-sync
-# power off once this SSH session has returned
-systemd-run --on-active=2 --timer-property=AccuracySec=100ms /bin/systemctl poweroff >/dev/null
+if bash /run/pgha-hygiene-check.sh --role '$role' --build-user pgha-build -- $*; then
+  sync
+  systemctl poweroff
+else
+  echo "pgha: hygiene check failed; not powering off, so the build fails" >/dev/console
+fi
+FINAL
+systemd-run --unit=pgha-finish --on-active=2 --timer-property=AccuracySec=100ms /bin/bash /run/pgha-finish.sh >/dev/null 2>&1
+echo "finishing: build user removal, hygiene check, power-off"

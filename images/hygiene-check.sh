@@ -1,5 +1,5 @@
 #!/bin/bash
-# hygiene-check.sh [--root DIR] --role ROLE [--build-user NAME] [--secret VALUE]... -- PACKAGE...
+# hygiene-check.sh [--root DIR] --role ROLE [--build-user NAME|''] [--secret VALUE]... -- PACKAGE...
 # Checks a finished image: run as the last build step (root /) and again from outside on the mounted image.
 # No SSH host keys, empty or uninitialized machine-id, no cloud-init instance data, no build user, the role's
 # packages installed, its services disabled, no cluster configuration or secret.
@@ -27,9 +27,11 @@ compgen -G "$r/etc/ssh/ssh_host_*" >/dev/null && fail "SSH host keys present: $(
 mid=$(cat "$r/etc/machine-id" 2>/dev/null || true)
 [[ -z $mid || $mid == uninitialized ]] || fail "/etc/machine-id is set ($mid)"
 [[ -e $r/var/lib/cloud/instances || -e $r/var/lib/cloud/instance ]] && fail "cloud-init instance data present"
-grep -q "^$build_user:" "$r/etc/passwd" && fail "build user $build_user exists"
-[[ -e $r/home/$build_user ]] && fail "/home/$build_user exists"
-[[ -e $r/etc/sudoers.d/90-cloud-init-users ]] && fail "build-time sudoers file present"
+if [[ -n $build_user ]]; then
+  grep -q "^$build_user:" "$r/etc/passwd" && fail "build user $build_user exists"
+  [[ -e $r/home/$build_user ]] && fail "/home/$build_user exists"
+  [[ -e $r/etc/sudoers.d/90-cloud-init-users ]] && fail "build-time sudoers file present"
+fi
 
 for p in "${packages[@]}"; do
   status=$(dpkg-query --admindir="$r/var/lib/dpkg" -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)

@@ -102,9 +102,13 @@ async function runPacker(args: string[], cwd: string, opts: { verbose: boolean; 
     stderr: opts.verbose ? 'inherit' : 'pipe',
   });
   let interrupted = false;
+  let force: NodeJS.Timeout | undefined;
   const onSigint = () => {
+    if (interrupted) return;
     interrupted = true;
     child.kill('SIGINT');
+    // Packer ignores interrupts in some steps (e.g. while it waits for a shutdown): then stop it and QEMU hard.
+    force = setTimeout(() => child.pid && process.kill(-child.pid, 'SIGKILL'), 30_000);
   };
   process.on('SIGINT', onSigint);
   try {
@@ -124,6 +128,7 @@ async function runPacker(args: string[], cwd: string, opts: { verbose: boolean; 
     }
   } finally {
     process.off('SIGINT', onSigint);
+    clearTimeout(force);
   }
 }
 

@@ -16,7 +16,7 @@ export function parseMachineReadable(line: string): PackerEvent | undefined {
 /** Build phases marked by Packer's own `ui say` lines (the provisioner phases are counted in mark()). */
 const PHASES: [string, RegExp][] = [
   ['boot', /Starting VM|Copying hard drive|Retrieving ISO|Creating required virtual machine disks/],
-  ['shutdown', /Gracefully halting virtual machine/],
+  ['shutdown', /Gracefully halting/],
   ['convert', /Converting hard drive/],
   ['post-process', /Running post-processor/],
 ];
@@ -53,19 +53,22 @@ export class BuildProgress {
     };
     if (kind === 'say') {
       this.mark(clean, e.time);
-      this.print(`${elapsed()} ${clean.replace(/^==> /, '')}`);
+      this.print(`${elapsed()} ${clean.replace(/^==> [\w.-]+: /, '')}`);
     } else if (kind === 'error') {
-      this.print(`${elapsed()} ERROR ${clean}`);
-    } else if (kind === 'message' && /installed:|services of role|packages listed|sealed|hygiene check|HYGIENE/.test(clean)) {
-      this.print(`${elapsed()}   ${clean.replace(/^\s*[^:]+: /, '')}`);
+      // a remote command's stderr comes as `==> build: text`; Packer's own errors have no such prefix
+      const remote = /^==> [\w.-]+: (.*)$/.exec(clean);
+      this.print(remote ? `${elapsed()}   ${remote[1]}` : `${elapsed()} ERROR ${clean}`);
+    } else if (kind === 'message') {
+      const own = clean.replace(/^[\w.-]+: /, '');
+      if (/^(installed:|services of role|\d+ packages listed|sealed|hygiene check|HYGIENE|finishing)/.test(own)) this.print(`${elapsed()}   ${own}`);
     }
   }
 
   private mark(text: string, time: number): void {
     if (/Provisioning with shell script/.test(text)) {
       this.shellCount++;
-      // shell provisioners: 1 mkdir, 2 install, 3 configure, 4 versions, 5 seal
-      const phase = { 2: 'install', 3: 'configure', 5: 'seal' }[this.shellCount];
+      // shell provisioners: 1 mkdir, 2 install, 3 configure, 4 versions, 5 seal, 6 hygiene check
+      const phase = { 2: 'install', 3: 'configure', 5: 'seal', 6: 'hygiene' }[this.shellCount];
       if (phase) this.marks.push({ phase, time });
       return;
     }

@@ -74,7 +74,7 @@ export function renderPackerTemplate(flavor: Flavor, role: Role, target: PackerT
           ssh_private_key_file: '${var.ssh_private_key_file}',
           ssh_timeout: '${var.ssh_timeout}',
           shutdown_command: `sudo ${BUILD_DIR}/finish.sh ${role} ${packages.join(' ')}`,
-          shutdown_timeout: '10m',
+          shutdown_timeout: '5m',
         },
       },
     },
@@ -89,6 +89,8 @@ export function renderPackerTemplate(flavor: Flavor, role: Role, target: PackerT
         run(`sudo ${BUILD_DIR}/package-versions.sh ${BUILD_DIR}/packages.tsv`),
         { file: { direction: 'download', source: `${BUILD_DIR}/packages.tsv`, destination: '${var.output_directory}/packages.tsv' } },
         run(`sudo ${BUILD_DIR}/seal.sh`),
+        // everything but the build user, which only the shutdown command can remove (finish.sh checks it all again)
+        run(`sudo bash ${BUILD_DIR}/hygiene-check.sh --role ${role} --build-user '' -- ${packages.join(' ')}`),
       ],
       'post-processor': [
         { manifest: { output: '${var.manifest_path}', strip_path: false, custom_data: { role, flavor: flavor.name } } },

@@ -36,7 +36,7 @@ test('the source is a QEMU disk image with a cidata seed CD from variables, defa
   assert.not.ok('default' in t.variable.ssh_private_key_file, 'the key comes from pgha bake, per build');
 });
 
-test('provisioning runs the images/ scripts in order; the shutdown command removes the build user and checks hygiene', () => {
+test('provisioning runs the images/ scripts in order, the hygiene check last; the shutdown command removes the build user', () => {
   const t = tpl('postgres');
   const steps = (t.build.provisioner as Template[]).map((p) => (p.shell ? p.shell.inline[0] : `file ${p.file.direction ?? 'upload'}`));
   assert.equal(steps, [
@@ -47,6 +47,7 @@ test('provisioning runs the images/ scripts in order; the shutdown command remov
     `sudo ${BUILD_DIR}/package-versions.sh ${BUILD_DIR}/packages.tsv`,
     'file download',
     `sudo ${BUILD_DIR}/seal.sh`,
+    `sudo bash ${BUILD_DIR}/hygiene-check.sh --role postgres --build-user '' -- postgresql-16 patroni haproxy keepalived python3-psycopg2`,
   ]);
   assert.is(t.source.qemu.postgres.shutdown_command, `sudo ${BUILD_DIR}/finish.sh postgres postgresql-16 patroni haproxy keepalived python3-psycopg2`);
   assert.equal(t.build['post-processor'], [{ manifest: { output: '${var.manifest_path}', strip_path: false, custom_data: { role: 'postgres', flavor: 'ubuntu-24.04' } } }]);
@@ -59,7 +60,7 @@ test('render writes both templates and every script they run; scripts exist in i
   for (const n of IMAGE_SCRIPTS) assert.ok(existsSync(packagePath('images', n)), n);
   for (const f of files.filter((f) => f.path.includes('/scripts/'))) assert.is(f.mode, 0o755);
   const templates = files[0]!.content + files[1]!.content;
-  for (const n of IMAGE_SCRIPTS.filter((n) => n !== 'hygiene-check.sh')) assert.ok(templates.includes(`${BUILD_DIR}/${n}`), n);
+  for (const n of IMAGE_SCRIPTS) assert.ok(templates.includes(`${BUILD_DIR}/${n}`), n);
   assert.ok(files.find((f) => f.path === 'packer/scripts/finish.sh')!.content.includes('hygiene-check.sh'));
 });
 
