@@ -17,11 +17,11 @@ printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
 chmod 0755 /usr/sbin/policy-rc.d
 trap 'rm -f /usr/sbin/policy-rc.d' EXIT
 
-apt-get update -q
+apt-get -o DPkg::Lock::Timeout=600 update -q
 if printf '%s\n' "$@" | grep -q '^postgresql-[0-9]'; then
-  apt-get install -y -q --no-install-recommends postgresql-common
+  apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends postgresql-common
   sed -ri 's/^#?\s*create_main_cluster\s*=.*/create_main_cluster = false/' /etc/postgresql-common/createcluster.conf
   grep -q '^create_main_cluster = false$' /etc/postgresql-common/createcluster.conf
 fi
-apt-get install -y -q --no-install-recommends "$@"
+apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "$@"
 echo "installed: $*"
