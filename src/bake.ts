@@ -45,7 +45,7 @@ const INSTALL_HINT: Record<string, string> = {
 };
 
 async function which(cmd: string): Promise<boolean> {
-  const r = await execa('sh', ['-c', `command -v ${cmd}`], { reject: false });
+  const r = await execa('/bin/sh', ['-c', `command -v ${cmd}`], { reject: false });
   return r.exitCode === 0;
 }
 

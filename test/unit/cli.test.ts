@@ -11,8 +11,8 @@ import { toYaml } from '../../src/yaml.js';
 
 const CLI = packagePath('src', 'cli.ts');
 
-function pgha(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), CLI, ...args], { cwd, encoding: 'utf8' });
+function pgha(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env) {
+  const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), CLI, ...args], { cwd, encoding: 'utf8', env });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -130,6 +130,27 @@ test('warnings do not stop a render; unknown commands and missing --out are user
   assert.ok(existsSync(join(dir, 'four.secrets.yaml')));
   assert.is(pgha(['frobnicate'], dir).code, 2);
   assert.is(pgha(['render'], dir).code, 2);
+});
+
+test('bake without Packer, QEMU or an ISO tool: exit 3 and one line per missing program saying what to install', () => {
+  const r = pgha(['bake', '--out', 'out'], dir, { ...process.env, PATH: join(dir, 'empty-bin') });
+  assert.is(r.code, 3, r.stderr);
+  assert.match(r.stderr, /packer not found: install Packer/);
+  assert.match(r.stderr, /qemu-system-x86_64 not found: install QEMU/);
+  assert.match(r.stderr, /no xorriso, mkisofs or genisoimage: install an ISO tool/);
+  assert.not.match(r.stderr, /\n\s+at /, 'no stack trace');
+});
+
+test('render --packer-compat 1.6 writes templates without required_plugins; a wrong value is a user error', () => {
+  const schema = ['--cloud-init-schema', packagePath('test', 'fixtures', 'permissive-schema.json')];
+  assert.is(pgha(['render', '--out', 'out', '--packer-compat', '1.6', ...schema], dir).code, 0);
+  const etcd = JSON.parse(readFileSync(join(dir, 'out', 'packer', 'etcd.pkr.json'), 'utf8'));
+  assert.not.ok('packer' in etcd);
+  assert.is(pgha(['render', '--out', 'out', ...schema], dir).code, 0);
+  assert.ok('packer' in JSON.parse(readFileSync(join(dir, 'out', 'packer', 'etcd.pkr.json'), 'utf8')));
+  const bad = pgha(['render', '--out', 'out', '--packer-compat', '1.5', ...schema], dir);
+  assert.is(bad.code, 2);
+  assert.match(bad.stderr, /only compatibility target is 1\.6/);
 });
 
 test.run();

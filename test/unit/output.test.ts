@@ -53,6 +53,16 @@ test('refuses a non-empty folder without the marker, and a file, with a UserErro
   assert.equal(readdirSync(join(dir, 'mine')), ['notes.txt']);
 });
 
+test('a render keeps the baked images of the previous output', () => {
+  writeOutput(join(dir, 'out'), files);
+  mkdirSync(join(dir, 'out', 'images', 'etcd'), { recursive: true });
+  writeFileSync(join(dir, 'out', 'images', 'etcd', 'image.qcow2'), 'image');
+  writeOutput(join(dir, 'out'), [{ path: 'nodes/b/user-data', content: 'x', mode: 0o600 }]);
+  assert.is(readFileSync(join(dir, 'out', 'images', 'etcd', 'image.qcow2'), 'utf8'), 'image');
+  assert.equal(readdirSync(join(dir, 'out', 'nodes')), ['b']);
+  assert.equal(readdirSync(dir), ['out']);
+});
+
 test('an existing empty folder is accepted', () => {
   mkdirSync(join(dir, 'empty'));
   writeOutput(join(dir, 'empty'), files);
