@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 import { existsSync, writeFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { cac } from 'cac';
 import { bake, Interrupted } from './bake.js';
 import { cloudConfigValidator, findCloudConfigSchema } from './checks/cloud-config-schema.js';
 import { EXIT, ToolError, UserError } from './errors.js';
+import { findIsoTool, makeSeedIsos } from './iso.js';
 import { writeOutput } from './output.js';
 import { defaultSecretsPath, loadRenderInputs, prepare, renderAll } from './pipeline.js';
 import type { PackerTarget } from './packer/template.js';
@@ -45,9 +46,10 @@ interface RenderOptions {
   secrets?: string;
   cloudInitSchema?: string;
   packerCompat?: string;
+  iso?: boolean;
 }
 
-function render(spec: string | undefined, options: RenderOptions): void {
+async function render(spec: string | undefined, options: RenderOptions): Promise<void> {
   if (!options.out) throw new UserError('--out DIR is missing: say where to write the seeds');
   const { model, warnings, specPath } = prepare(spec);
   printWarnings(warnings);
@@ -71,10 +73,16 @@ function render(spec: string | undefined, options: RenderOptions): void {
     warn('note: cloud-init is not installed, so user-data was not checked against its schema (or pass --cloud-init-schema)');
   }
 
-  writeOutput(options.out, rendered.files, () => {
-    if (rendered.secretsText) writeSecretsFile(secretsPath, rendered.secretsText);
+  const isoTool = options.iso === false ? undefined : await findIsoTool();
+  await writeOutput(options.out, rendered.files, {
+    afterWrite: async (staging) => {
+      if (isoTool) await makeSeedIsos(isoTool, model.nodes.map((n) => join(staging, 'nodes', n.name)));
+    },
+    beforeSwap: () => {
+      if (rendered.secretsText) writeSecretsFile(secretsPath, rendered.secretsText);
+    },
   });
-  console.log(`wrote ${model.nodes.length} node seeds to ${options.out}/nodes/`);
+  console.log(`wrote ${model.nodes.length} node seeds${isoTool ? ` and seed ISOs (${isoTool})` : ''} to ${options.out}/nodes/, launch scripts to ${options.out}/launch/`);
   console.log(`wrote Packer templates (${target === 'modern' ? 'Packer >= 1.7' : 'Packer 1.6 compatible'}) to ${options.out}/packer/`);
   console.log(`${rendered.secretsText ? 'generated' : 'reused'} secrets: ${secretsPath}`);
 }
@@ -122,6 +130,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--secrets <file>', 'Secrets file (default: beside the spec, or DIR.secrets.yaml for the built-in spec)')
     .option('--cloud-init-schema <file>', 'cloud-init\'s schema-cloud-config-v1.json (default: the installed cloud-init\'s)')
     .option('--packer-compat <version>', 'Write Packer templates that Packer 1.6 (Debian 12) accepts: no required_plugins block')
+    .option('--no-iso', 'Do not make the seed ISOs (nodes/<name>/seed.iso)')
     .action(render);
   cli
     .command('bake [spec]', 'Bake the golden role images with Packer into DIR/images/')

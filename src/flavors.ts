@@ -7,6 +7,8 @@ export interface Flavor {
   description: string;
   postgresVersion: number;
   osVariant: string;
+  /** Bus of the seed CD-ROM in virt-install: sata on q35 needs AHCI, which Debian's cloud kernel lacks (scsi: virtio-scsi). */
+  cdromBus: 'sata' | 'scsi' | 'ide';
   baseImage: { url: string; checksum: string };
   packages: { etcd: string[]; postgres: string[] };
   paths: {

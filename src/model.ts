@@ -46,6 +46,7 @@ export interface ClusterModel {
   patroni: { ttl: number; loopWait: number; retryTimeout: number; maximumLagOnFailover: number };
   haproxy: { readWritePort: number; readOnlyPort: number; maxconn: number; check: { inter: string; fall: number; rise: number } };
   admin: { user: string; sshAuthorizedKeys: string[] };
+  launch: { network: string; poolDir: string; vm: Record<Role, { memoryMiB: number; vcpus: number; diskGiB: number }> };
 }
 
 const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -109,6 +110,14 @@ export function buildModel(spec: Spec): ClusterModel {
       readOnlyPort: spec.haproxy?.readOnlyPort ?? DEFAULTS.haproxy.readOnlyPort,
       maxconn: spec.haproxy?.maxconn ?? DEFAULTS.haproxy.maxconn,
       check: { ...DEFAULTS.haproxy.check, ...spec.haproxy?.check },
+    },
+    launch: {
+      network: spec.launch?.network ?? `pgha-${spec.cluster.name}`,
+      poolDir: spec.launch?.poolDir ?? DEFAULTS.launch.poolDir,
+      vm: {
+        etcd: { ...DEFAULTS.launch.etcd, ...spec.launch?.etcd },
+        postgres: { ...DEFAULTS.launch.postgres, ...spec.launch?.postgres },
+      },
     },
     admin: { user: spec.admin?.user ?? DEFAULTS.adminUser, sshAuthorizedKeys: spec.admin?.sshAuthorizedKeys ?? [] },
   };

@@ -20,10 +20,14 @@ export const KEPT_ON_RENDER = ['images'];
 
 /**
  * Writes the files into a staging folder beside DIR, then swaps it in, so DIR is either the old output or
- * the complete new one (with the old KEPT_ON_RENDER entries moved over). `beforeSwap` runs once the staging
- * folder is complete (e.g. to save the secrets).
+ * the complete new one (with the old KEPT_ON_RENDER entries moved over). `afterWrite` may add files made from
+ * the written ones (seed ISOs); `beforeSwap` runs once the staging folder is complete (e.g. to save the secrets).
  */
-export function writeOutput(dir: string, files: OutputFile[], beforeSwap: () => void = () => {}): void {
+export async function writeOutput(
+  dir: string,
+  files: OutputFile[],
+  hooks: { afterWrite?: (staging: string) => Promise<void>; beforeSwap?: () => void } = {},
+): Promise<void> {
   const target = resolve(dir);
   assertReplaceable(target);
   mkdirSync(dirname(target), { recursive: true });
@@ -37,7 +41,8 @@ export function writeOutput(dir: string, files: OutputFile[], beforeSwap: () => 
       mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
       writeFileSync(path, f.content, { mode: f.mode, flag: 'wx' });
     }
-    beforeSwap();
+    await hooks.afterWrite?.(staging);
+    hooks.beforeSwap?.();
     const hadOld = existsSync(target);
     if (hadOld) renameSync(target, old);
     renameSync(staging, target);

@@ -5,6 +5,7 @@ import { buildModel, type ClusterModel } from './model.js';
 import { loadImageScripts, renderPackerFiles, type ImageScripts } from './packer/files.js';
 import type { PackerTarget } from './packer/template.js';
 import { loadAssets, type Assets } from './render/assets.js';
+import { renderLaunch } from './render/libvirt.js';
 import { completeSecrets, secretsToYaml, type Secrets } from './secrets.js';
 import { loadSpec } from './spec/load.js';
 import { formatDiagnostic, validateSpec, type Diagnostic } from './spec/validate.js';
@@ -61,7 +62,11 @@ export function loadRenderInputs(packerTarget: PackerTarget): RenderInputs {
 export function renderAll(model: ClusterModel, existing: Partial<Secrets> | undefined, inputs: RenderInputs): Rendered {
   const { secrets, changed } = completeSecrets(model, existing);
   return {
-    files: [...renderCluster(model, secrets, inputs.assets), ...renderPackerFiles(model, inputs.packerTarget, inputs.imageScripts)],
+    files: [
+      ...renderCluster(model, secrets, inputs.assets),
+      ...renderLaunch(model),
+      ...renderPackerFiles(model, inputs.packerTarget, inputs.imageScripts),
+    ],
     secrets,
     ...(changed ? { secretsText: secretsToYaml(secrets, model.name) } : {}),
   };

@@ -2,7 +2,8 @@ import type { Spec } from './types.js';
 
 /**
  * The built-in default cluster: the reference deployment's topology, names, addresses and timings
- * (../shared/reference). Its addresses are values to render only; nothing in pgha contacts them.
+ * (../shared/reference), on libvirt's `default` network (192.168.122.0/24) as the reference's virt-manager
+ * VMs were. Its addresses are values to render only; nothing in pgha contacts them.
  */
 export const DEFAULT_SPEC: Spec = {
   cluster: { name: '16-main', namespace: '/postgresql-common/', flavor: 'ubuntu-24.04' },
@@ -33,5 +34,6 @@ export const DEFAULT_SPEC: Spec = {
     clientNetworks: [],
   },
   patroni: { ttl: 30, loopWait: 10, retryTimeout: 10, maximumLagOnFailover: 1048576 },
+  launch: { network: 'default' },
   haproxy: { readWritePort: 5000, readOnlyPort: 5001, maxconn: 300, check: { inter: '3s', fall: 3, rise: 2 } },
 };

@@ -22,6 +22,12 @@ export interface DbUserSpec {
   options?: string[];
 }
 
+export interface VmSpec {
+  memoryMiB?: number;
+  vcpus?: number;
+  diskGiB?: number;
+}
+
 export interface Spec {
   cluster: {
     name: string;
@@ -61,6 +67,12 @@ export interface Spec {
     readOnlyPort?: number;
     maxconn?: number;
     check?: { inter?: string; fall?: number; rise?: number };
+  };
+  launch?: {
+    network?: string;
+    poolDir?: string;
+    etcd?: VmSpec;
+    postgres?: VmSpec;
   };
   admin?: {
     user?: string;

@@ -6,6 +6,7 @@ import { renderCluster } from '../../src/assemble/cluster.js';
 import { buildModel } from '../../src/model.js';
 import { packagePath } from '../../src/paths.js';
 import { loadAssets } from '../../src/render/assets.js';
+import { renderLaunch } from '../../src/render/libvirt.js';
 import { DEFAULT_SPEC } from '../../src/spec/default.js';
 import { defaultModel, modelOf, parseUserData, REFERENCE_SECRETS, TEST_SECRETS, writeFile } from '../helpers.js';
 import YAML from 'yaml';
@@ -16,12 +17,13 @@ const byPath = new Map(files.map((f) => [f.path, f]));
 const userData = (node: string) => parseUserData(byPath.get(`nodes/${node}/user-data`)!.content);
 const NODE = '/usr/local/lib/pgha/pgha-node';
 
-test('golden: the default cluster renders exactly the reviewed files', () => {
-  for (const f of files) {
+test('golden: the default cluster renders exactly the reviewed seeds and launch scripts', () => {
+  const all = [...files, ...renderLaunch(defaultModel())];
+  for (const f of all) {
     const golden = readFileSync(packagePath('test', 'golden', 'default', f.path), 'utf8');
     assert.fixture(f.content, golden, f.path);
   }
-  assert.is(files.length, 18);
+  assert.is(all.length, 26);
 });
 
 test('each node gets user-data, meta-data and network-config; user-data is private', () => {

@@ -37,10 +37,12 @@ test.after.each(() => {
 });
 
 test('render with no spec writes the default cluster and a 0600 secrets file beside the output', () => {
-  const r = pgha(['render', '--out', 'out', '--cloud-init-schema', packagePath('test', 'fixtures', 'permissive-schema.json')], dir);
+  const r = pgha(['render', '--out', 'out', '--no-iso', '--cloud-init-schema', packagePath('test', 'fixtures', 'permissive-schema.json')], dir);
   assert.is(r.code, 0, r.stderr);
   const files = Object.keys(tree(join(dir, 'out'))).sort();
-  assert.is(files.filter((f) => f.startsWith('nodes/')).length, 18);
+  assert.is(files.filter((f) => /^nodes\/[^/]+\/(user-data|meta-data|network-config)$/.test(f)).length, 18);
+  assert.is(files.filter((f) => /^nodes\/[^/]+\/virt-install\.sh$/.test(f)).length, 6);
+  assert.ok(files.includes('launch/network.xml') && files.includes('packer/etcd.pkr.json'));
   assert.is(statSync(join(dir, 'out.secrets.yaml')).mode & 0o777, 0o600);
   assert.is(statSync(join(dir, 'out', 'nodes', 'patroni1', 'user-data')).mode & 0o777, 0o600);
   const secrets = YAML.parse(readFileSync(join(dir, 'out.secrets.yaml'), 'utf8'));
@@ -50,7 +52,7 @@ test('render with no spec writes the default cluster and a 0600 secrets file bes
 });
 
 test('re-rendering reuses the secrets and gives byte-identical files', () => {
-  const schema = ['--cloud-init-schema', packagePath('test', 'fixtures', 'permissive-schema.json')];
+  const schema = ['--no-iso', '--cloud-init-schema', packagePath('test', 'fixtures', 'permissive-schema.json')];
   assert.is(pgha(['render', '--out', 'out', ...schema], dir).code, 0);
   const first = tree(join(dir, 'out'));
   const r = pgha(['render', '--out', 'out', ...schema], dir);
@@ -92,14 +94,14 @@ test('YAML errors and unknown fields are user errors (exit 2) with line or path'
 test('render refuses to replace a folder that pgha did not write, and leaves it alone', () => {
   mkdirSync(join(dir, 'home'));
   writeFileSync(join(dir, 'home', 'precious.txt'), 'keep me');
-  const r = pgha(['render', '--out', 'home'], dir);
+  const r = pgha(['render', '--out', 'home', '--no-iso'], dir);
   assert.is(r.code, 2);
   assert.match(r.stderr, /was not written by pgha/);
   assert.equal(readdirSync(join(dir, 'home')), ['precious.txt']);
 });
 
 test('a secrets file readable by others gets a warning naming the fix, not the values', () => {
-  const schema = ['--cloud-init-schema', packagePath('test', 'fixtures', 'permissive-schema.json')];
+  const schema = ['--no-iso', '--cloud-init-schema', packagePath('test', 'fixtures', 'permissive-schema.json')];
   assert.is(pgha(['render', '--out', 'out', ...schema], dir).code, 0);
   chmodSync(join(dir, 'out.secrets.yaml'), 0o644);
   const r = pgha(['render', '--out', 'out', ...schema], dir);
@@ -123,13 +125,21 @@ test('warnings do not stop a render; unknown commands and missing --out are user
   const spec = structuredClone(DEFAULT_SPEC);
   spec.nodes.push({ name: 'etcd4', role: 'etcd', ip: '192.168.122.19' });
   writeFileSync(join(dir, 'four.yaml'), toYaml(spec));
-  const schema = ['--cloud-init-schema', packagePath('test', 'fixtures', 'permissive-schema.json')];
+  const schema = ['--no-iso', '--cloud-init-schema', packagePath('test', 'fixtures', 'permissive-schema.json')];
   const r = pgha(['render', 'four.yaml', '--out', 'out', ...schema], dir);
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stderr, /warning: \[nodes\] 4 etcd members/);
   assert.ok(existsSync(join(dir, 'four.secrets.yaml')));
   assert.is(pgha(['frobnicate'], dir).code, 2);
   assert.is(pgha(['render'], dir).code, 2);
+});
+
+test('render without an ISO tool: exit 3 naming xorriso, genisoimage and cloud-localds, and --no-iso; nothing written', () => {
+  const r = pgha(['render', '--out', 'out'], dir, { ...process.env, PATH: join(dir, 'empty-bin') });
+  assert.is(r.code, 3, r.stderr);
+  assert.match(r.stderr, /no ISO tool for the seed ISOs: install xorriso .*genisoimage.*cloud-localds.*--no-iso/);
+  assert.not.ok(existsSync(join(dir, 'out')));
+  assert.not.ok(existsSync(join(dir, 'out.secrets.yaml')));
 });
 
 test('bake without Packer, QEMU or an ISO tool: exit 3 and one line per missing program saying what to install', () => {
@@ -142,7 +152,7 @@ test('bake without Packer, QEMU or an ISO tool: exit 3 and one line per missing 
 });
 
 test('render --packer-compat 1.6 writes templates without required_plugins; a wrong value is a user error', () => {
-  const schema = ['--cloud-init-schema', packagePath('test', 'fixtures', 'permissive-schema.json')];
+  const schema = ['--no-iso', '--cloud-init-schema', packagePath('test', 'fixtures', 'permissive-schema.json')];
   assert.is(pgha(['render', '--out', 'out', '--packer-compat', '1.6', ...schema], dir).code, 0);
   const etcd = JSON.parse(readFileSync(join(dir, 'out', 'packer', 'etcd.pkr.json'), 'utf8'));
   assert.not.ok('packer' in etcd);

@@ -1,0 +1,50 @@
+import { chmodSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { ToolError } from './errors.js';
+
+export const SEED_FILES = ['user-data', 'meta-data', 'network-config'] as const;
+
+/** Fixed timestamps (2024-01-01T00:00:00Z) on the seed files and the volume, so the same seed gives the same ISO. */
+const EPOCH = 1704067200;
+
+type IsoTool = 'xorriso' | 'genisoimage' | 'cloud-localds';
+
+async function has(cmd: string): Promise<boolean> {
+  return (await execa('/bin/sh', ['-c', `command -v ${cmd}`], { reject: false })).exitCode === 0;
+}
+
+/** xorriso first (reproducible output), then genisoimage, then cloud-localds (which wraps genisoimage). */
+export async function findIsoTool(): Promise<IsoTool> {
+  for (const t of ['xorriso', 'genisoimage', 'cloud-localds'] as const) if (await has(t)) return t;
+  throw new ToolError(
+    'no ISO tool for the seed ISOs: install xorriso (Debian/Ubuntu: apt-get install xorriso), genisoimage or cloud-image-utils (cloud-localds), or pass --no-iso',
+  );
+}
+
+function isoCommand(tool: IsoTool, dir: string): [string, string[]] {
+  const out = join(dir, 'seed.iso');
+  switch (tool) {
+    case 'xorriso':
+      return ['xorriso', ['-as', 'mkisofs', '-quiet', '-output', out, '-volid', 'cidata', '-joliet', '-rock', ...SEED_FILES]];
+    case 'genisoimage':
+      return ['genisoimage', ['-quiet', '-output', out, '-volid', 'cidata', '-joliet', '-rock', ...SEED_FILES]];
+    case 'cloud-localds':
+      return ['cloud-localds', ['--network-config=network-config', out, 'user-data', 'meta-data']];
+  }
+}
+
+/** A NoCloud seed ISO (ISO9660 + Joliet + Rock Ridge, volume label cidata) in each node folder, a few at a time. */
+export async function makeSeedIsos(tool: IsoTool, nodeDirs: string[], parallel = 4): Promise<void> {
+  const queue = [...nodeDirs];
+  const worker = async () => {
+    for (let dir = queue.shift(); dir !== undefined; dir = queue.shift()) {
+      for (const f of SEED_FILES) utimesSync(join(dir, f), EPOCH, EPOCH);
+      const [cmd, args] = isoCommand(tool, dir);
+      const r = await execa(cmd, args, { cwd: dir, reject: false, env: { SOURCE_DATE_EPOCH: String(EPOCH) }, all: true });
+      if (r.exitCode !== 0) throw new ToolError(`${cmd} failed for ${dir} (exit ${r.exitCode})`, String(r.all ?? '').split('\n').slice(-20).join('\n'));
+      chmodSync(join(dir, 'seed.iso'), 0o600); // it holds user-data and so the node's secrets
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, nodeDirs.length) }, worker));
+}

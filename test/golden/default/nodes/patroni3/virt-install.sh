@@ -1,0 +1,57 @@
+#!/bin/bash
+# Written by pgha: creates the VM of node patroni3 (postgres) of cluster 16-main.
+# Usage: virt-install.sh [--force] [virt-install options such as --dry-run]
+# Environment: LIBVIRT_DEFAULT_URI (default qemu:///system), PGHA_IMAGE (the role image; default: the one
+# pgha bake wrote beside this output), PGHA_POOL_DIR (default /var/lib/libvirt/images),
+# PGHA_OS_VARIANT (default ubuntu24.04; older osinfo databases may not know it).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+export LIBVIRT_DEFAULT_URI=${LIBVIRT_DEFAULT_URI:-qemu:///system}
+image=${PGHA_IMAGE:-$here/../../images/postgres/pgha-ubuntu-24.04-postgres.qcow2}
+pool=${PGHA_POOL_DIR:-'/var/lib/libvirt/images'}
+name='pgha-16-main-patroni3'
+disk=$pool/$name.qcow2
+seed=$pool/$name-seed.iso
+force=0
+dry_run=0
+args=()
+for a in "$@"; do
+  case $a in
+    --force) force=1 ;;
+    --dry-run) dry_run=1; args+=("$a") ;;
+    *) args+=("$a") ;;
+  esac
+done
+
+if virsh dominfo "$name" >/dev/null 2>&1; then
+  if ((force == 0 || dry_run == 1)); then
+    echo "virt-install.sh: domain $name exists; pass --force to replace it (its disk is deleted)" >&2
+    exit 1
+  fi
+  virsh destroy "$name" >/dev/null 2>&1 || true
+  virsh undefine "$name" >/dev/null
+fi
+if [[ -e $disk && $force == 0 ]]; then
+  echo "virt-install.sh: $disk exists; pass --force to replace it" >&2
+  exit 1
+fi
+[[ -r $image ]] || { echo "virt-install.sh: role image $image not found: run pgha bake, or set PGHA_IMAGE" >&2; exit 1; }
+
+install -d -m 0755 "$pool"
+rm -f -- "$disk"
+qemu-img create -q -f qcow2 -b "$(readlink -f "$image")" -F qcow2 "$disk" 20G
+install -m 0600 "$here/seed.iso" "$seed"
+
+virt-install \
+  --name "$name" \
+  --memory 2048 \
+  --vcpus 2 \
+  --import \
+  --disk "path=$disk,format=qcow2,bus=virtio" \
+  --disk "path=$seed,device=cdrom,bus=sata" \
+  --network 'network=default,mac=52:54:00:c3:9d:88,model=virtio' \
+  --os-variant "${PGHA_OS_VARIANT:-ubuntu24.04}" \
+  --graphics none \
+  --console pty,target_type=serial \
+  --noautoconsole \
+  "${args[@]}"
