@@ -4,7 +4,7 @@
 # Packer 1.6.6 with QEMU and ISO tools for the image builds and seed ISOs, virt-install for the launch scripts.
 set -euo pipefail
 packages=(cloud-init haproxy keepalived patroni postgresql-15 etcd-server etcd-client python3-yaml shellcheck iproute2 util-linux
-  packer qemu-system-x86 qemu-utils xorriso genisoimage openssh-client virtinst libvirt-clients)
+  packer qemu-system-x86 qemu-utils xorriso genisoimage openssh-client virtinst libvirt-clients iptables)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
