@@ -10,6 +10,7 @@ import { loadImageScripts, renderPackerFiles, ROLES } from './packer/files.js';
 import { BuildProgress } from './packer/progress.js';
 import type { PackerTarget } from './packer/template.js';
 import type { Role } from './spec/types.js';
+import { onPath } from './tools.js';
 
 export interface BakeOptions {
   out: string;
@@ -44,18 +45,13 @@ const INSTALL_HINT: Record<string, string> = {
   iso: 'install an ISO tool for Packer\'s seed CD (Debian/Ubuntu: apt-get install xorriso)',
 };
 
-async function which(cmd: string): Promise<boolean> {
-  const r = await execa('/bin/sh', ['-c', `command -v ${cmd}`], { reject: false });
-  return r.exitCode === 0;
-}
-
 /** Every missing program, each with what to install, in one error. */
 async function requireTools(needBuild: boolean): Promise<void> {
   const missing: string[] = [];
-  if (!(await which('packer'))) missing.push(`packer not found: ${INSTALL_HINT.packer}`);
+  if (!(await onPath('packer'))) missing.push(`packer not found: ${INSTALL_HINT.packer}`);
   if (needBuild) {
-    for (const t of ['qemu-system-x86_64', 'qemu-img']) if (!(await which(t))) missing.push(`${t} not found: ${INSTALL_HINT[t]}`);
-    const iso = await Promise.all(['xorriso', 'mkisofs', 'genisoimage'].map(which));
+    for (const t of ['qemu-system-x86_64', 'qemu-img']) if (!(await onPath(t))) missing.push(`${t} not found: ${INSTALL_HINT[t]}`);
+    const iso = await Promise.all(['xorriso', 'mkisofs', 'genisoimage'].map(onPath));
     if (!iso.some(Boolean)) missing.push(`no xorriso, mkisofs or genisoimage: ${INSTALL_HINT.iso}`);
   }
   if (missing.length > 0) throw new ToolError(missing.join('\n'));

@@ -2,6 +2,7 @@ import { chmodSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { ToolError } from './errors.js';
+import { onPath } from './tools.js';
 
 export const SEED_FILES = ['user-data', 'meta-data', 'network-config'] as const;
 
@@ -10,13 +11,9 @@ const EPOCH = 1704067200;
 
 type IsoTool = 'xorriso' | 'genisoimage' | 'cloud-localds';
 
-async function has(cmd: string): Promise<boolean> {
-  return (await execa('/bin/sh', ['-c', `command -v ${cmd}`], { reject: false })).exitCode === 0;
-}
-
 /** xorriso first (reproducible output), then genisoimage, then cloud-localds (which wraps genisoimage). */
 export async function findIsoTool(): Promise<IsoTool> {
-  for (const t of ['xorriso', 'genisoimage', 'cloud-localds'] as const) if (await has(t)) return t;
+  for (const t of ['xorriso', 'genisoimage', 'cloud-localds'] as const) if (await onPath(t)) return t;
   throw new ToolError(
     'no ISO tool for the seed ISOs: install xorriso (Debian/Ubuntu: apt-get install xorriso), genisoimage or cloud-image-utils (cloud-localds), or pass --no-iso',
   );

@@ -1,6 +1,8 @@
+import * as assert from 'uvu/assert';
 import YAML from 'yaml';
 import type { WriteFile } from '../src/assemble/cloud-config.js';
 import { buildModel, type ClusterModel } from '../src/model.js';
+import { UserError } from '../src/errors.js';
 import type { Secrets } from '../src/secrets.js';
 import { DEFAULT_SPEC } from '../src/spec/default.js';
 import type { Spec } from '../src/spec/types.js';
@@ -46,4 +48,16 @@ export function writeFile(cc: CloudConfig, path: string): WriteFile {
   const f = cc.write_files.find((w) => w.path === path);
   if (!f) throw new Error(`no write_files entry ${path}`);
   return f;
+}
+
+/** The UserError that `fn` throws; fails the test when it throws nothing or something else. */
+export function userErrorOf(fn: () => unknown): UserError {
+  try {
+    fn();
+  } catch (e) {
+    assert.instance(e, UserError);
+    return e as UserError;
+  }
+  assert.unreachable('expected a UserError');
+  throw new Error('unreachable');
 }

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { userErrorOf } from '../helpers.js';
 import YAML from 'yaml';
-import { UserError } from '../../src/errors.js';
 import { buildModel } from '../../src/model.js';
 import { completeSecrets, randomSecret, readSecretsFile, secretsToYaml, writeSecretsFile, type Secrets } from '../../src/secrets.js';
 import { DEFAULT_SPEC } from '../../src/spec/default.js';
@@ -20,18 +20,6 @@ let fileCount = 0;
 /** A fresh path in the temp dir. */
 function freshPath(): string {
   return join(dir, `secrets-${++fileCount}.yaml`);
-}
-
-/** The UserError that `fn` throws; fails the test when it throws nothing or something else. */
-function userErrorOf(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (e) {
-    assert.instance(e, UserError);
-    return e as UserError;
-  }
-  assert.unreachable('expected a UserError');
-  throw new Error('unreachable');
 }
 
 test('randomSecret has the requested length over [A-Za-z0-9]', () => {

@@ -3,25 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { UserError } from '../../src/errors.js';
+import { userErrorOf } from '../helpers.js';
 import { DEFAULT_SPEC } from '../../src/spec/default.js';
 import { loadSpec, parseSpecText } from '../../src/spec/load.js';
 import { toYaml } from '../../src/yaml.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pgha-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
-
-/** The UserError that `fn` throws; fails the test when it throws nothing or something else. */
-function userErrorOf(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (e) {
-    assert.instance(e, UserError);
-    return e as UserError;
-  }
-  assert.unreachable('expected a UserError');
-  throw new Error('unreachable');
-}
 
 test('YAML text is parsed into plain data', () => {
   assert.equal(parseSpecText(toYaml(DEFAULT_SPEC), 'spec.yaml'), DEFAULT_SPEC);
