@@ -1,7 +1,9 @@
 #!/bin/bash
 # hygiene-check.sh [--root DIR] --role ROLE [--build-user NAME|''] [--secret VALUE]... -- PACKAGE...
+# --build-user '' skips the checks of what only the build user's removal takes away (the user, its sudoers
+# file, the build files): the in-build check before the shutdown command.
 # Checks a finished image: run as the last build step (root /) and again from outside on the mounted image.
-# No SSH host keys, empty or uninitialized machine-id, no cloud-init instance data, no build user, the role's
+# No SSH host keys, an empty machine-id, no cloud-init instance data, no build user, the role's
 # packages installed, its services disabled, no cluster configuration or secret.
 set -euo pipefail
 root=/
@@ -24,13 +26,14 @@ problems=0
 fail() { echo "HYGIENE: $*"; problems=$((problems + 1)); }
 
 compgen -G "$r/etc/ssh/ssh_host_*" >/dev/null && fail "SSH host keys present: $(echo "$r"/etc/ssh/ssh_host_*)"
-mid=$(cat "$r/etc/machine-id" 2>/dev/null || true)
-[[ -z $mid || $mid == uninitialized ]] || fail "/etc/machine-id is set ($mid)"
+# empty, not "uninitialized": that would be a first boot to systemd, whose preset-all re-enables role services
+[[ -e $r/etc/machine-id && ! -s $r/etc/machine-id ]] || fail "/etc/machine-id is not an empty file ($(cat "$r/etc/machine-id" 2>/dev/null || echo missing))"
 [[ -e $r/var/lib/cloud/instances || -e $r/var/lib/cloud/instance ]] && fail "cloud-init instance data present"
 if [[ -n $build_user ]]; then
   grep -q "^$build_user:" "$r/etc/passwd" && fail "build user $build_user exists"
   [[ -e $r/home/$build_user ]] && fail "/home/$build_user exists"
   [[ -e $r/etc/sudoers.d/90-cloud-init-users ]] && fail "build-time sudoers file present"
+  [[ -e $r/var/tmp/pgha-build ]] && fail "build files present under /var/tmp/pgha-build"
 fi
 
 for p in "${packages[@]}"; do
@@ -53,7 +56,8 @@ for f in etc/patroni/config.yml etc/keepalived/keepalived.conf var/lib/pgha etc/
 done
 grep -qs '^ETCD_INITIAL_CLUSTER_TOKEN=' "$r/etc/default/etcd" && fail "/etc/default/etcd holds a cluster token"
 [[ -n $(find "$r/var/lib/etcd" -mindepth 2 2>/dev/null) ]] && fail "etcd data present under /var/lib/etcd"
-[[ -n $(find "$r/var/lib/postgresql" -mindepth 2 -path '*/[0-9]*/*' 2>/dev/null) ]] && fail "PostgreSQL data present under /var/lib/postgresql"
+[[ -n $(find "$r/var/lib/postgresql" -regextype posix-extended -regex "$r/var/lib/postgresql/[0-9]+/.+" 2>/dev/null) ]] && fail "PostgreSQL data present under /var/lib/postgresql"
+[[ -e $r/etc/apt/apt.conf.d/90pgha-build-proxy ]] && fail "build-time apt proxy configuration present"
 
 for s in "${secrets[@]}"; do
   if grep -rqsF --exclude-dir=proc --exclude-dir=sys -- "$s" "$r/etc" "$r/var" "$r/home" "$r/root" "$r/opt" "$r/usr/local" 2>/dev/null; then

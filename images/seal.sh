@@ -11,12 +11,10 @@ rm -f /etc/apt/apt.conf.d/90pgha-build-proxy
 rm -f /etc/netplan/50-cloud-init.yaml
 rm -f /etc/ssh/ssh_host_*
 
-if cloud-init clean --help 2>&1 | grep -q -- '--machine-id'; then
-  cloud-init clean --logs --machine-id
-else
-  cloud-init clean --logs
-  truncate -s 0 /etc/machine-id
-fi
+cloud-init clean --logs
+# Empty, not "uninitialized" (what newer `cloud-init clean --machine-id` writes): systemd treats the latter as
+# a first boot and its preset-all would enable the role services that must wait for the seed.
+truncate -s 0 /etc/machine-id
 rm -f /var/lib/dbus/machine-id
 
 journalctl --rotate >/dev/null 2>&1 || true

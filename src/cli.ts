@@ -74,6 +74,7 @@ async function render(spec: string | undefined, options: RenderOptions): Promise
   }
 
   const isoTool = options.iso === false ? undefined : await findIsoTool();
+  if (isoTool && isoTool !== 'xorriso') warn(`note: seed ISOs made with ${isoTool} differ between renders (they hold the time); install xorriso for reproducible ones`);
   await writeOutput(options.out, rendered.files, {
     afterWrite: async (staging) => {
       if (isoTool) await makeSeedIsos(isoTool, model.nodes.map((n) => join(staging, 'nodes', n.name)));
@@ -104,6 +105,9 @@ async function bakeCommand(spec: string | undefined, options: BakeCliOptions): P
     throw new UserError(`--role ${options.role}: use etcd or postgres (or leave it out for both)`);
   }
   if (options.only !== undefined && options.only !== 'validate') throw new UserError(`--only ${options.only}: the only value is validate`);
+  if (options.aptProxy !== undefined && !/^https?:\/\/[A-Za-z0-9.-]+(:\d+)?\/?$/.test(String(options.aptProxy))) {
+    throw new UserError(`--apt-proxy ${options.aptProxy}: give an http proxy URL such as http://10.0.0.5:3142`);
+  }
   const { model, warnings } = prepare(spec);
   printWarnings(warnings);
   const records = await bake(model, {

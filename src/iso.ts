@@ -9,9 +9,9 @@ export const SEED_FILES = ['user-data', 'meta-data', 'network-config'] as const;
 /** Fixed timestamps (2024-01-01T00:00:00Z) on the seed files and the volume, so the same seed gives the same ISO. */
 const EPOCH = 1704067200;
 
-type IsoTool = 'xorriso' | 'genisoimage' | 'cloud-localds';
+export type IsoTool = 'xorriso' | 'genisoimage' | 'cloud-localds';
 
-/** xorriso first (reproducible output), then genisoimage, then cloud-localds (which wraps genisoimage). */
+/** xorriso first (reproducible output), then genisoimage, then cloud-localds (which wraps genisoimage): their ISOs carry the time they were made. */
 export async function findIsoTool(): Promise<IsoTool> {
   for (const t of ['xorriso', 'genisoimage', 'cloud-localds'] as const) if (await onPath(t)) return t;
   throw new ToolError(

@@ -10,7 +10,8 @@ function assertReplaceable(dir: string): void {
   if (!existsSync(dir)) return;
   if (!statSync(dir).isDirectory()) throw new UserError(`${dir} exists and is not a folder: choose another --out`);
   const entries = readdirSync(dir);
-  if (entries.length > 0 && !entries.includes(OUTPUT_MARKER)) {
+  // a folder that only holds what pgha bake wrote (images/) is pgha's too
+  if (entries.some((e) => !KEPT_ON_RENDER.includes(e)) && !entries.includes(OUTPUT_MARKER)) {
     throw new UserError(`${dir} exists and was not written by pgha: choose an empty or new folder for --out`);
   }
 }
@@ -30,7 +31,11 @@ export async function writeOutput(
 ): Promise<void> {
   const target = resolve(dir);
   assertReplaceable(target);
-  mkdirSync(dirname(target), { recursive: true });
+  try {
+    mkdirSync(dirname(target), { recursive: true });
+  } catch (e) {
+    throw new UserError(`${dir}: cannot create its parent folder (${(e as NodeJS.ErrnoException).code}): choose another --out`);
+  }
   const staging = join(dirname(target), `.${basename(target)}.pgha-new-${process.pid}`);
   const old = join(dirname(target), `.${basename(target)}.pgha-old-${process.pid}`);
   rmSync(staging, { recursive: true, force: true });

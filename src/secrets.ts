@@ -79,8 +79,11 @@ function parseSecrets(text: string, path: string): Partial<Secrets> {
     throw new UserError(`${path}: not a secrets file (expected a mapping): fix or remove it`);
   }
   const rec = data as Record<string, unknown>;
+  // Secrets go unquoted into shell-sourced and other config files: letters and digits only.
+  const safe = (v: unknown) => typeof v === 'string' && /^[A-Za-z0-9]+$/.test(v);
   for (const k of FIXED_KEYS) {
     if (rec[k] !== undefined && typeof rec[k] !== 'string') throw new UserError(`${path}: ${k} must be a string`);
+    if (rec[k] !== undefined && !safe(rec[k])) throw new UserError(`${path}: ${k} may hold only letters and digits: change it, or delete it to have one generated`);
   }
   if (typeof rec.keepalivedAuthPass === 'string' && rec.keepalivedAuthPass.length > 8) {
     throw new UserError(`${path}: keepalivedAuthPass is longer than 8 characters, which Keepalived silently truncates: shorten it`);
@@ -91,6 +94,7 @@ function parseSecrets(text: string, path: string): Partial<Secrets> {
     }
     for (const [name, v] of Object.entries(rec.users)) {
       if (typeof v !== 'string') throw new UserError(`${path}: users.${name} must be a string`);
+      if (!safe(v)) throw new UserError(`${path}: users.${name} may hold only letters and digits: change it, or delete it to have one generated`);
     }
   }
   return rec as Partial<Secrets>;
@@ -107,8 +111,13 @@ export interface LoadedSecrets {
 }
 
 export function readSecretsFile(path: string): LoadedSecrets {
-  if (!existsSync(path)) return { secrets: undefined };
-  const mode = statSync(path).mode & 0o777;
+  if (!existsSync(path)) {
+    if (!existsSync(dirname(path))) throw new UserError(`${path}: its folder does not exist: create it, or choose another --secrets`);
+    return { secrets: undefined };
+  }
+  const st = statSync(path);
+  if (!st.isFile()) throw new UserError(`${path} is not a file: choose another --secrets`);
+  const mode = st.mode & 0o777;
   const warning =
     mode & 0o077 ? `${path} has mode ${mode.toString(8).padStart(4, '0')}: others can read the cluster's secrets; run chmod 600 ${path}` : undefined;
   return { secrets: parseSecrets(readFileSync(path, 'utf8'), path), ...(warning ? { warning } : {}) };

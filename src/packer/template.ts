@@ -18,8 +18,6 @@ export const IMAGE_SCRIPTS = [
   'hygiene-check.sh',
 ] as const;
 
-const sh = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-
 /**
  * The Packer template (HCL2 in JSON syntax) that bakes one role's golden image. It only orders steps; the
  * work is in images/*.sh. It holds no secret and no per-node value: the build user's key and seed come from
@@ -84,7 +82,14 @@ export function renderPackerTemplate(flavor: Flavor, role: Role, target: PackerT
       provisioner: [
         run(`mkdir -p ${BUILD_DIR}`),
         { file: { source: '${path.root}/scripts/', destination: BUILD_DIR } },
-        run(`sudo APT_PROXY=${sh('${var.apt_proxy}')} ${BUILD_DIR}/install-packages.sh ${packages.join(' ')}`),
+        {
+          shell: {
+            inline: [`${BUILD_DIR}/install-packages.sh ${packages.join(' ')}`],
+            // Packer quotes the variable's value itself
+            environment_vars: ['APT_PROXY=${var.apt_proxy}'],
+            execute_command: 'chmod +x {{ .Path }}; sudo {{ .Vars }} {{ .Path }}',
+          },
+        },
         run(`sudo ${BUILD_DIR}/configure-services.sh ${role}`),
         run(`sudo ${BUILD_DIR}/package-versions.sh ${BUILD_DIR}/packages.tsv`),
         { file: { direction: 'download', source: `${BUILD_DIR}/packages.tsv`, destination: '${var.output_directory}/packages.tsv' } },

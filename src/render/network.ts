@@ -13,7 +13,8 @@ export function renderNetworkConfig(model: ClusterModel, node: NodeModel): strin
         dhcp4: false,
         dhcp6: false,
         addresses: [`${node.ip}/${net.prefix}`],
-        routes: [{ to: 'default', via: net.gateway }],
+        // 0.0.0.0/0 rather than `default`: cloud-init 22.4's own network state (non-netplan renderers) rejects the word
+        routes: [{ to: '0.0.0.0/0', via: net.gateway }],
         nameservers: { addresses: net.dns },
       },
     },

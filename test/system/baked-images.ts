@@ -45,9 +45,15 @@ export function pgha(args: string[], cwd: string, env: NodeJS.ProcessEnv = proce
   });
 }
 
-/** Renders the test spec (so its secrets exist) and bakes both role images, once per process. */
+/**
+ * Renders the test spec (so its secrets exist) and bakes both role images, once per process.
+ * PGHA_TEST_BAKED_DIR names the folder of an earlier bake to reuse, for local iteration on the VM tests;
+ * CI never sets it, so every CI run bakes afresh.
+ */
 export function bakedImages(): Baked {
   if (baked) return baked;
+  const reuse = process.env.PGHA_TEST_BAKED_DIR;
+  if (reuse) return (baked = load(reuse, '(reused)'));
   const base = spawnSync('bash', [packagePath('scripts', 'build-base-image.sh')], { encoding: 'utf8', stdio: ['ignore', 'inherit', 'inherit'] });
   if (base.status !== 0) throw new Error('the base image could not be built');
   const dir = mkdtempSync(join(tmpdir(), 'pgha-baked-'));
@@ -58,13 +64,16 @@ export function bakedImages(): Baked {
   const bake = pgha(['bake', 'spec.yaml', '--out', 'out', '--packer-compat', '1.6', '--accelerator', 'tcg', '--base-image', BASE_IMAGE], dir);
   process.stdout.write(bake.stdout);
   if (bake.status !== 0) throw new Error(`bake failed (exit ${bake.status}): ${bake.stdout.split('\n').slice(-40).join('\n')}${bake.stderr}`);
+  return (baked = load(dir, bake.stdout));
+}
+
+function load(dir: string, bakeOutput: string): Baked {
   const secrets = YAML.parse(readFileSync(join(dir, 'spec.secrets.yaml'), 'utf8'));
   const manifest = JSON.parse(readFileSync(join(dir, 'out', 'images', 'manifest.json'), 'utf8')) as { images: Record<string, ImageRecord> };
-  baked = {
+  return {
     dir,
     images: manifest.images,
     secretValues: [...Object.values(secrets).filter((v): v is string => typeof v === 'string'), ...Object.values(secrets.users as Record<string, string>)],
-    bakeOutput: bake.stdout,
+    bakeOutput,
   };
-  return baked;
 }

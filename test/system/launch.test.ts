@@ -4,7 +4,7 @@
  * libvirt daemon is needed and nothing is created but the overlay disk and seed copy in a temporary pool.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -72,13 +72,14 @@ function testDriver(): NodeJS.ProcessEnv {
   };
 }
 
-test('virt-install --dry-run accepts every node\'s generated command', () => {
+test('virt-install --dry-run accepts every node\'s generated command, and leaves the pool untouched', () => {
   const env = testDriver();
   for (const n of NODES) {
     const r = spawnSync('bash', [join(tmp, 'out', 'nodes', n, 'virt-install.sh'), '--dry-run'], { encoding: 'utf8', env });
     assert.is(r.status, 0, `${n}: ${r.stdout}${r.stderr}`);
     assert.match(r.stdout + r.stderr, /Dry run completed successfully/);
   }
+  assert.not.ok(existsSync(join(tmp, 'pool')), 'a dry run creates nothing in the pool');
 });
 
 test('the domain XML: overlay disk backed by the role image, seed CD, the node\'s MAC on the cluster network', () => {
@@ -94,13 +95,16 @@ test('the domain XML: overlay disk backed by the role image, seed CD, the node\'
   assert.match(xml, /<disk type="file" device="cdrom">[\s\S]*pgha-16-main-patroni3-seed\.iso[\s\S]*<target dev="sda" bus="sata"\/>/);
   const info = execFileSync('qemu-img', ['info', '--output=json', join(tmp, 'pool-xml', 'pgha-16-main-patroni3.qcow2')], { encoding: 'utf8' });
   const disk = JSON.parse(info);
-  assert.is(disk['backing-filename'], join(tmp, 'role.qcow2'));
+  assert.match(disk['backing-filename'], new RegExp(`^${join(tmp, 'pool-xml')}/role-[0-9a-f]{12}\\.qcow2$`), 'backed by a copy in the pool, readable by libvirt\'s QEMU user');
+  assert.is(statSync(disk['backing-filename']).mode & 0o777, 0o644);
   assert.is(disk['virtual-size'], 20 * 2 ** 30);
 });
 
 test('re-running refuses to replace the disk without --force; --force replaces it', () => {
   const env = testDriver();
   const script = join(tmp, 'out', 'nodes', 'etcd1', 'virt-install.sh');
+  const first = spawnSync('bash', [script], { encoding: 'utf8', env });
+  assert.is(first.status, 0, first.stderr);
   const again = spawnSync('bash', [script, '--dry-run'], { encoding: 'utf8', env });
   assert.is(again.status, 1);
   assert.match(again.stderr, /pgha-16-main-etcd1\.qcow2 exists; pass --force to replace it/);

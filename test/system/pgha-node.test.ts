@@ -103,6 +103,20 @@ test('a node that finished its bootstrap keeps its data when first boot runs aga
   assert.match(r.state.status!, /kept \/var\/lib\/etcd\/default/);
 });
 
+test('a reboot in the middle of the first boot does not empty etcd or drop PostgreSQL again', () => {
+  fake('pg_lsclusters', 'printf "15 main 5432 online postgres /var/lib/postgresql/15/main /var/log/x.log\\n"');
+  fake('pg_dropcluster');
+  const r = run(
+    [['reset-etcd', '/var/lib/etcd/default'], ['drop-default-cluster'], ['reset-etcd', '/var/lib/etcd/default'], ['drop-default-cluster']],
+  );
+  assert.equal(r.codes, [0, 0, 0, 0]);
+  assert.is(r.calls.filter((c) => c.startsWith('pg_dropcluster')).length, 1);
+  assert.is(r.calls.filter((c) => c === 'systemctl stop etcd.service').length, 1);
+  assert.match(r.state.status!, /kept \/var\/lib\/etcd\/default: emptied on an earlier boot/);
+  assert.match(r.state.status!, /kept PostgreSQL clusters: dropped on an earlier boot/);
+  assert.ok('reset-etcd.done' in r.state && 'drop-default-cluster.done' in r.state);
+});
+
 test('drop-default-cluster disables the package service and drops every cluster with --stop', () => {
   fake('pg_lsclusters', 'printf "16 main 5432 online postgres /var/lib/postgresql/16/main /var/log/postgresql/postgresql-16-main.log\\n"');
   fake('pg_dropcluster');

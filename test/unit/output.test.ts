@@ -84,6 +84,14 @@ test('afterWrite sees the complete staging folder and may add files', async () =
   assert.is(readFileSync(join(dir, 'out/nodes/a/seed.iso'), 'utf8'), 'secret\n');
 });
 
+test('a folder holding only images/ (pgha bake ran first) is accepted, and its images kept', async () => {
+  mkdirSync(join(dir, 'out', 'images'), { recursive: true });
+  writeFileSync(join(dir, 'out', 'images', 'manifest.json'), '{}');
+  await writeOutput(join(dir, 'out'), files);
+  assert.is(readFileSync(join(dir, 'out', 'images', 'manifest.json'), 'utf8'), '{}');
+  assert.ok(existsSync(join(dir, 'out', OUTPUT_MARKER)));
+});
+
 test('an existing empty folder is accepted', async () => {
   mkdirSync(join(dir, 'empty'));
   await writeOutput(join(dir, 'empty'), files);

@@ -42,13 +42,15 @@ test('provisioning runs the images/ scripts in order, the hygiene check last; th
   assert.equal(steps, [
     `mkdir -p ${BUILD_DIR}`,
     'file upload',
-    `sudo APT_PROXY='\${var.apt_proxy}' ${BUILD_DIR}/install-packages.sh postgresql-16 patroni haproxy keepalived python3-psycopg2`,
+    `${BUILD_DIR}/install-packages.sh postgresql-16 patroni haproxy keepalived python3-psycopg2`,
     `sudo ${BUILD_DIR}/configure-services.sh postgres`,
     `sudo ${BUILD_DIR}/package-versions.sh ${BUILD_DIR}/packages.tsv`,
     'file download',
     `sudo ${BUILD_DIR}/seal.sh`,
     `sudo bash ${BUILD_DIR}/hygiene-check.sh --role postgres --build-user '' -- postgresql-16 patroni haproxy keepalived python3-psycopg2`,
   ]);
+  assert.equal(t.build.provisioner[2].shell.environment_vars, ['APT_PROXY=${var.apt_proxy}'], 'Packer quotes the proxy value');
+  assert.is(t.build.provisioner[2].shell.execute_command, 'chmod +x {{ .Path }}; sudo {{ .Vars }} {{ .Path }}');
   assert.is(t.source.qemu.postgres.shutdown_command, `sudo ${BUILD_DIR}/finish.sh postgres postgresql-16 patroni haproxy keepalived python3-psycopg2`);
   assert.equal(t.build['post-processor'], [{ manifest: { output: '${var.manifest_path}', strip_path: false, custom_data: { role: 'postgres', flavor: 'ubuntu-24.04' } } }]);
   assert.ok(tpl('etcd').source.qemu.etcd.shutdown_command.endsWith('finish.sh etcd etcd-server etcd-client'));

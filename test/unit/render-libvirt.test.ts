@@ -18,7 +18,8 @@ test('network XML: NAT, the host at the gateway with the cluster prefix, no DHCP
 
 test('virt-install: overlay of the role image, seed CD, the node\'s MAC on the cluster network, sizes per role', () => {
   const s = script('patroni3');
-  assert.match(s, /qemu-img create -q -f qcow2 -b "\$\(readlink -f "\$image"\)" -F qcow2 "\$disk" 20G/);
+  assert.match(s, /qemu-img create -q -f qcow2 -b "\$backing" -F qcow2 "\$disk" 20G/);
+  assert.match(s, /\[\[ -e \$backing \]\] \|\| install -m 0644 "\$image" "\$backing"/);
   assert.match(s, /image=\$\{PGHA_IMAGE:-\$here\/\.\.\/\.\.\/images\/postgres\/pgha-ubuntu-24\.04-postgres\.qcow2\}/);
   assert.match(s, /--import/);
   assert.match(s, /--memory 2048 \\\n\s+--vcpus 2/);
@@ -31,8 +32,9 @@ test('virt-install: overlay of the role image, seed CD, the node\'s MAC on the c
   assert.match(script('etcd1'), /"\$disk" 8G/);
 });
 
-test('re-running refuses to replace a domain or a disk unless --force, and never with --dry-run', () => {
+test('re-running refuses to replace a domain or a disk unless --force, and never with --dry-run, which uses a temporary pool', () => {
   const s = script('etcd2');
+  assert.match(s, /if \(\(dry_run == 1\)\); then\n[^\n]*\n\s+pool=\$\(mktemp -d\)/);
   assert.match(s, /if \(\(force == 0 \|\| dry_run == 1\)\); then\n\s+echo "virt-install.sh: domain \$name exists; pass --force/);
   assert.match(s, /if \[\[ -e \$disk && \$force == 0 \]\]; then/);
 });

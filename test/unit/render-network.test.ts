@@ -17,7 +17,7 @@ test('network-config v2: static address, gateway and DNS on the interface matche
         dhcp4: false,
         dhcp6: false,
         addresses: ['192.168.122.187/24'],
-        routes: [{ to: 'default', via: '192.168.122.1' }],
+        routes: [{ to: '0.0.0.0/0', via: '192.168.122.1' }],
         nameservers: { addresses: ['192.168.122.1'] },
       },
     },

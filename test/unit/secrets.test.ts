@@ -120,6 +120,11 @@ test('readSecretsFile of a missing file gives no secrets', () => {
   assert.equal(readSecretsFile(join(dir, 'absent.yaml')), { secrets: undefined });
 });
 
+test('a secrets path that is a folder, or in a missing folder, is a UserError', () => {
+  assert.match(userErrorOf(() => readSecretsFile(dir)).message, /is not a file/);
+  assert.match(userErrorOf(() => readSecretsFile(join(dir, 'missing', 's.yaml'))).message, /its folder does not exist/);
+});
+
 const LEAKY = 'Sup3rS3cretValueNoOneMaySee';
 const malformed: Record<string, string> = {
   'a 9-character keepalivedAuthPass': `superuserPassword: ${LEAKY}\nkeepalivedAuthPass: Kp9charsX\n`,
@@ -128,6 +133,8 @@ const malformed: Record<string, string> = {
   'a non-string fixed secret': `restApiPassword: ${LEAKY}\nsuperuserPassword: 0640\n`,
   'a YAML syntax error': `superuserPassword: "${LEAKY}\nusers: [\n`,
   'not a mapping': `- ${LEAKY}\n`,
+  'a token that would inject a line into /etc/default/etcd': `superuserPassword: ${LEAKY}\netcdInitialClusterToken: "abc\\nETCD_X=1"\n`,
+  'a user password with a space': `superuserPassword: ${LEAKY}\nusers:\n  admin: "two words"\n`,
 };
 for (const [what, text] of Object.entries(malformed)) {
   test(`a secrets file with ${what} is a UserError that reveals no secret`, () => {
@@ -136,7 +143,7 @@ for (const [what, text] of Object.entries(malformed)) {
     const err = userErrorOf(() => readSecretsFile(path));
     assert.match(err.message, path);
     const shown = [err.message, ...err.details].join('\n').replaceAll(path, '<path>');
-    for (const secret of [LEAKY, 'Kp9charsX', '12345', '0640', '416']) assert.not.match(shown, secret);
+    for (const secret of [LEAKY, 'Kp9charsX', '12345', '0640', '416', 'ETCD_X', 'two words']) assert.not.match(shown, secret);
   });
 }
 

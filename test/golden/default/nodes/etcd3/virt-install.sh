@@ -36,10 +36,21 @@ if [[ -e $disk && $force == 0 ]]; then
   exit 1
 fi
 [[ -r $image ]] || { echo "virt-install.sh: role image $image not found: run pgha bake, or set PGHA_IMAGE" >&2; exit 1; }
+if ((dry_run == 1)); then
+  # a dry run touches nothing in the pool: its disk and seed live in a temporary folder
+  pool=$(mktemp -d)
+  trap 'rm -rf -- "$pool"' EXIT
+  disk=$pool/$name.qcow2
+  seed=$pool/$name-seed.iso
+fi
 
+# The role image is copied into the pool (once per content) so that QEMU, which libvirt runs as its own
+# user, can read the overlay's backing file; pgha's output folder is private to root.
 install -d -m 0755 "$pool"
+backing=$pool/$(basename "${image%.qcow2}")-$(sha256sum "$image" | cut -c1-12).qcow2
+[[ -e $backing ]] || install -m 0644 "$image" "$backing"
 rm -f -- "$disk"
-qemu-img create -q -f qcow2 -b "$(readlink -f "$image")" -F qcow2 "$disk" 8G
+qemu-img create -q -f qcow2 -b "$backing" -F qcow2 "$disk" 8G
 install -m 0600 "$here/seed.iso" "$seed"
 
 virt-install \
