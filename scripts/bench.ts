@@ -1,6 +1,7 @@
 /**
  * npm run bench: wall time and peak memory of `pgha render` (the compiled CLI, as users run it) on the built-in
- * default cluster and on a generated 100-node cluster (5 etcd + 95 postgres), plus the in-process render time.
+ * default cluster and on a generated 100-node cluster (5 etcd + 95 postgres), with and without the seed ISOs,
+ * plus the in-process render time.
  * Targets on the 2-core CI machine: default <= 0.5 s, 100 nodes <= 2 s. Prints figures; asserts nothing.
  */
 import { spawnSync } from 'node:child_process';
@@ -31,9 +32,9 @@ function hundredNodes(): Spec {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-function cliRun(specPath: string | undefined, dir: string, run: number): { seconds: number; maxRssMb: number } {
-  const out = join(dir, `out-${run}`);
-  const args = ['--import', pathToFileURL(packagePath('scripts', 'report-rss.mjs')).href, packagePath('dist', 'src', 'cli.js'), 'render', ...(specPath ? [specPath] : []), '--out', out];
+function cliRun(specPath: string | undefined, dir: string, run: number, extra: string[]): { seconds: number; maxRssMb: number } {
+  const out = join(dir, `out-${run}-${extra.length}`);
+  const args = ['--import', pathToFileURL(packagePath('scripts', 'report-rss.mjs')).href, packagePath('dist', 'src', 'cli.js'), 'render', ...(specPath ? [specPath] : []), '--out', out, ...extra];
   const start = performance.now();
   const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
   const seconds = (performance.now() - start) / 1000;
@@ -62,15 +63,21 @@ try {
   console.log(`cloud-init schema check: ${findCloudConfigSchema() ? 'on (installed cloud-init)' : 'off (cloud-init not installed)'}`);
   const results: Record<string, unknown> = {};
   for (const [label, spec, target] of [['default (6 nodes)', undefined, 0.5], ['100 nodes', bigSpec, 2]] as const) {
-    const runs = Array.from({ length: RUNS }, (_, i) => cliRun(spec, dir, i));
-    const wall = median(runs.map((r) => r.seconds));
-    const rss = Math.max(...runs.map((r) => r.maxRssMb));
     const core = inProcess(spec);
-    console.log(
-      `${label}: pgha render wall ${wall.toFixed(3)} s (median of ${RUNS}; target <= ${target} s: ${wall <= target ? 'met' : 'MISSED'}), ` +
-        `peak RSS ${rss.toFixed(1)} MiB, in-process validate+render ${core.toFixed(1)} ms`,
-    );
-    results[label.startsWith('default') ? 'default' : 'nodes100'] = { wall_s: +wall.toFixed(3), peak_rss_mib: +rss.toFixed(1), in_process_ms: +core.toFixed(1) };
+    const key = label.startsWith('default') ? 'default' : 'nodes100';
+    // with seed ISOs (one xorriso process per node, issue 4) and without them (the seeds alone, issue 2's target)
+    for (const [variant, extra] of [['with seed ISOs', []], ['--no-iso', ['--no-iso']]] as const) {
+      const runs = Array.from({ length: RUNS }, (_, i) => cliRun(spec, dir, i, [...extra]));
+      const wall = median(runs.map((r) => r.seconds));
+      const rss = Math.max(...runs.map((r) => r.maxRssMb));
+      console.log(
+        `${label}, ${variant}: pgha render wall ${wall.toFixed(3)} s (median of ${RUNS}; target <= ${target} s: ${wall <= target ? 'met' : 'MISSED'}), ` +
+          `peak RSS ${rss.toFixed(1)} MiB`,
+      );
+      results[`${key}${extra.length ? '_no_iso' : ''}`] = { wall_s: +wall.toFixed(3), peak_rss_mib: +rss.toFixed(1) };
+    }
+    console.log(`${label}: in-process validate+render ${core.toFixed(1)} ms`);
+    results[`${key}_in_process_ms`] = +core.toFixed(1);
   }
   console.log(JSON.stringify(results));
 } finally {

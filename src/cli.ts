@@ -63,21 +63,28 @@ async function render(spec: string | undefined, options: RenderOptions): Promise
   if (options.cloudInitSchema && !existsSync(options.cloudInitSchema)) {
     throw new UserError(`--cloud-init-schema ${options.cloudInitSchema} does not exist`);
   }
-  if (schemaPath) {
+  if (!schemaPath) warn('note: cloud-init is not installed, so user-data was not checked against its schema (or pass --cloud-init-schema)');
+  /** A failure is pgha's bug: what it renders must be valid cloud-config. */
+  const checkUserData = () => {
+    if (!schemaPath) return;
     const check = cloudConfigValidator(schemaPath);
     for (const f of rendered.files.filter((f) => f.path.endsWith('/user-data'))) {
       const problems = check(f.content);
       if (problems.length > 0) throw new Error(`${f.path} fails cloud-init's schema (${schemaPath}):\n${problems.join('\n')}`);
     }
-  } else {
-    warn('note: cloud-init is not installed, so user-data was not checked against its schema (or pass --cloud-init-schema)');
-  }
+  };
 
   const isoTool = options.iso === false ? undefined : await findIsoTool();
   if (isoTool && isoTool !== 'xorriso') warn(`note: seed ISOs made with ${isoTool} differ between renders (they hold the time); install xorriso for reproducible ones`);
   await writeOutput(options.out, rendered.files, {
     afterWrite: async (staging) => {
-      if (isoTool) await makeSeedIsos(isoTool, model.nodes.map((n) => join(staging, 'nodes', n.name)));
+      // the ISO tools mostly wait, so the schema check runs meanwhile; a failure still leaves nothing behind
+      const isos = isoTool ? makeSeedIsos(isoTool, model.nodes.map((n) => join(staging, 'nodes', n.name))) : Promise.resolve();
+      try {
+        checkUserData();
+      } finally {
+        await isos;
+      }
     },
     beforeSwap: () => {
       if (rendered.secretsText) writeSecretsFile(secretsPath, rendered.secretsText);
