@@ -38,7 +38,7 @@ try {
   for (const [role, rec] of Object.entries(manifest.images)) {
     const t = rec.timings_s;
     console.log(
-      `${role}: ${t.total} s = boot ${t.boot} + install ${t.install} + configure ${t.configure} + seal ${t.seal} + shutdown/hygiene ${t.shutdown} + convert ${t.convert} (+ manifest ${t['post-process'] ?? 0}); image ${(rec.size_bytes / 2 ** 20).toFixed(0)} MiB`,
+      `${role}: ${t.total} s = boot ${t.boot} + install ${t.install} + configure ${t.configure} + seal ${t.seal} + hygiene ${t.hygiene} + shutdown (final check, power-off) ${t.shutdown} + convert ${t.convert} (+ manifest ${t['post-process'] ?? 0}); image ${(rec.size_bytes / 2 ** 20).toFixed(0)} MiB`,
     );
     summary[role] = { ...t, size_mib: Math.round(rec.size_bytes / 2 ** 20) };
   }
