@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ImageRecord } from '../src/bake.js';
 import { packagePath } from '../src/paths.js';
+import { PGHA_ARGV } from '../test/helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pgha-bench-bake-'));
 try {
@@ -27,7 +28,7 @@ try {
   );
   const packer = spawnSync('packer', ['version'], { encoding: 'utf8' }).stdout;
   const compat = /v1\.[0-6]\./.test(packer) ? ['--packer-compat', '1.6'] : [];
-  const args = ['--import', import.meta.resolve('tsx'), packagePath('src', 'cli.ts'), 'bake', 'spec.yaml', '--out', 'out', '--accelerator', 'tcg', '--base-image', packagePath('.cache', 'base', 'debian-12-base.qcow2'), ...compat];
+  const args = [...PGHA_ARGV, 'bake', 'spec.yaml', '--out', 'out', '--accelerator', 'tcg', '--base-image', packagePath('.cache', 'base', 'debian-12-base.qcow2'), ...compat];
   const t1 = performance.now();
   const bake = spawnSync(process.execPath, args, { cwd: dir, stdio: 'inherit' });
   if (bake.status !== 0) throw new Error('bake failed');

@@ -1,7 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import * as assert from 'uvu/assert';
 import YAML from 'yaml';
 import type { WriteFile } from '../src/assemble/cloud-config.js';
 import { buildModel, type ClusterModel } from '../src/model.js';
+import { packagePath } from '../src/paths.js';
 import { UserError } from '../src/errors.js';
 import type { Secrets } from '../src/secrets.js';
 import { DEFAULT_SPEC } from '../src/spec/default.js';
@@ -60,4 +62,12 @@ export function userErrorOf(fn: () => unknown): UserError {
   }
   assert.unreachable('expected a UserError');
   throw new Error('unreachable');
+}
+
+/** Node's arguments that run the pgha CLI from source (through tsx), as a user would run the command. */
+export const PGHA_ARGV = ['--import', import.meta.resolve('tsx'), packagePath('src', 'cli.ts')];
+
+/** Runs `pgha ARGS` in cwd and waits for it. */
+export function runPgha(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env) {
+  return spawnSync(process.execPath, [...PGHA_ARGV, ...args], { cwd, encoding: 'utf8', env, maxBuffer: 64 * 2 ** 20 });
 }

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { packagePath } from '../../src/paths.js';
+import { PGHA_ARGV } from '../helpers.js';
+import { BASE_IMAGE, TEST_SPEC } from './baked-images.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'pgha-interrupt-'));
 test.after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -16,14 +18,9 @@ test.after(() => rmSync(tmp, { recursive: true, force: true }));
 test('Ctrl-C while the build VM boots: exit 130, nothing left under images/', async () => {
   const base = spawnSync('bash', [packagePath('scripts', 'build-base-image.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
   assert.is(base.status, 0);
-  writeFileSync(
-    join(tmp, 'spec.yaml'),
-    'cluster: {name: irq, flavor: debian-12}\nnetwork: {cidr: 10.76.0.0/24, gateway: 10.76.0.1, vip: 10.76.0.2}\nnodes:\n' +
-      [11, 12, 13].map((i) => `  - {name: e${i}, role: etcd, ip: 10.76.0.${i}}\n`).join('') +
-      '  - {name: p1, role: postgres, ip: 10.76.0.21}\n  - {name: p2, role: postgres, ip: 10.76.0.22}\n',
-  );
-  const args = ['--import', import.meta.resolve('tsx'), packagePath('src', 'cli.ts'), 'bake', 'spec.yaml', '--out', 'out', '--role', 'etcd',
-    '--packer-compat', '1.6', '--accelerator', 'tcg', '--base-image', packagePath('.cache', 'base', 'debian-12-base.qcow2')];
+  writeFileSync(join(tmp, 'spec.yaml'), TEST_SPEC);
+  const args = [...PGHA_ARGV, 'bake', 'spec.yaml', '--out', 'out', '--role', 'etcd',
+    '--packer-compat', '1.6', '--accelerator', 'tcg', '--base-image', BASE_IMAGE];
   const child = spawn(process.execPath, args, { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import YAML from 'yaml';
 import type { ImageRecord } from '../../src/bake.js';
 import { packagePath } from '../../src/paths.js';
+import { runPgha } from '../helpers.js';
 
 export const BASE_IMAGE = packagePath('.cache', 'base', 'debian-12-base.qcow2');
 
@@ -36,15 +37,6 @@ export interface Baked {
 
 let baked: Baked | undefined;
 
-export function pgha(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env) {
-  return spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), packagePath('src', 'cli.ts'), ...args], {
-    cwd,
-    encoding: 'utf8',
-    env,
-    maxBuffer: 64 * 2 ** 20,
-  });
-}
-
 /**
  * Renders the test spec (so its secrets exist) and bakes both role images, once per process.
  * PGHA_TEST_BAKED_DIR names the folder of an earlier bake to reuse, for local iteration on the VM tests;
@@ -59,9 +51,9 @@ export function bakedImages(): Baked {
   const dir = mkdtempSync(join(tmpdir(), 'pgha-baked-'));
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, 'spec.yaml'), TEST_SPEC);
-  const render = pgha(['render', 'spec.yaml', '--out', 'out'], dir);
+  const render = runPgha(['render', 'spec.yaml', '--out', 'out'], dir);
   if (render.status !== 0) throw new Error(`render failed: ${render.stderr}`);
-  const bake = pgha(['bake', 'spec.yaml', '--out', 'out', '--packer-compat', '1.6', '--accelerator', 'tcg', '--base-image', BASE_IMAGE], dir);
+  const bake = runPgha(['bake', 'spec.yaml', '--out', 'out', '--packer-compat', '1.6', '--accelerator', 'tcg', '--base-image', BASE_IMAGE], dir);
   process.stdout.write(bake.stdout);
   if (bake.status !== 0) throw new Error(`bake failed (exit ${bake.status}): ${bake.stdout.split('\n').slice(-40).join('\n')}${bake.stderr}`);
   return (baked = load(dir, bake.stdout));

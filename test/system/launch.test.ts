@@ -9,14 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { packagePath } from '../../src/paths.js';
+import { runPgha } from '../helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'pgha-launch-'));
 test.after(() => rmSync(tmp, { recursive: true, force: true }));
 
-function pgha(args: string[], env: NodeJS.ProcessEnv = process.env) {
-  return spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), packagePath('src', 'cli.ts'), ...args], { cwd: tmp, encoding: 'utf8', env });
-}
+const pgha = (args: string[], env: NodeJS.ProcessEnv = process.env) => runPgha(args, tmp, env);
 
 const NODES = ['etcd1', 'etcd2', 'etcd3', 'patroni1', 'patroni2', 'patroni3'];
 

@@ -12,14 +12,12 @@ import * as assert from 'uvu/assert';
 import { cloudConfigValidator, findCloudConfigSchema } from '../../src/checks/cloud-config-schema.js';
 import { buildKeyPair } from '../../src/packer/build-key.js';
 import { renderBuildSeed } from '../../src/packer/build-seed.js';
-import { packagePath } from '../../src/paths.js';
+import { runPgha } from '../helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'pgha-packer-'));
 test.after(() => rmSync(tmp, { recursive: true, force: true }));
 
-function pgha(args: string[]) {
-  return spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), packagePath('src', 'cli.ts'), ...args], { cwd: tmp, encoding: 'utf8' });
-}
+const pgha = (args: string[]) => runPgha(args, tmp);
 
 test('Debian\'s packer validates both compat templates, for both flavours', () => {
   const base = join(tmp, 'fake-base.qcow2');

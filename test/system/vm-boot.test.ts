@@ -10,7 +10,8 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { bakedImages, pgha, TEST_SPEC, type Baked } from './baked-images.js';
+import { runPgha } from '../helpers.js';
+import { bakedImages, TEST_SPEC, type Baked } from './baked-images.js';
 
 const BRIDGE = 'pghabr0';
 const ETCD = [
@@ -85,7 +86,7 @@ test.before(() => {
   sh('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(work, 'key')]);
   const key = readFileSync(join(work, 'key.pub'), 'utf8').trim();
   writeFileSync(join(work, 'spec.yaml'), `${TEST_SPEC}admin:\n  sshAuthorizedKeys: ['${key}']\n`);
-  const r = pgha(['render', 'spec.yaml', '--out', 'out'], work);
+  const r = runPgha(['render', 'spec.yaml', '--out', 'out'], work);
   assert.is(r.status, 0, r.stderr);
   networkDown();
   networkUp();

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,11 +7,10 @@ import YAML from 'yaml';
 import { packagePath } from '../../src/paths.js';
 import { DEFAULT_SPEC } from '../../src/spec/default.js';
 import { toYaml } from '../../src/yaml.js';
-
-const CLI = packagePath('src', 'cli.ts');
+import { runPgha } from '../helpers.js';
 
 function pgha(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env) {
-  const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), CLI, ...args], { cwd, encoding: 'utf8', env });
+  const r = runPgha(args, cwd, env);
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
