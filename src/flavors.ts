@@ -9,6 +9,8 @@ export interface Flavor {
   osVariant: string;
   /** Bus of the seed CD-ROM in virt-install: sata on q35 needs AHCI, which Debian's cloud kernel lacks (scsi: virtio-scsi). */
   cdromBus: 'sata' | 'scsi' | 'ide';
+  /** The flavour's Patroni raises a smaller ttl to this (3.0.3 and later: 20); absent when it takes any. */
+  patroniMinTtl?: number;
   baseImage: { url: string; checksum: string };
   packages: { etcd: string[]; postgres: string[] };
   paths: {

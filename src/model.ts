@@ -1,6 +1,6 @@
 import { flavor as lookupFlavor, withPgVersion, type Flavor } from './flavors.js';
 import { deriveMac, parseCidr } from './net.js';
-import { DEFAULTS } from './spec/defaults.js';
+import { DEFAULTS, effectivePatroniTimings, type ClusterPatroni } from './spec/defaults.js';
 import type { Role, Spec } from './spec/types.js';
 
 /** Ports that are not (yet) configurable. */
@@ -43,8 +43,8 @@ export interface ClusterModel {
     users: DbUser[];
     clientNetworks: string[];
   };
-  patroni: { ttl: number; loopWait: number; retryTimeout: number; maximumLagOnFailover: number };
-  haproxy: { readWritePort: number; readOnlyPort: number; maxconn: number; check: { inter: string; fall: number; rise: number } };
+  patroni: ClusterPatroni;
+  haproxy: { readWritePort: number; readOnlyPort: number; maxconn: number; check: { inter: string; fastinter: string; downinter: string; fall: number; rise: number } };
   admin: { user: string; sshAuthorizedKeys: string[] };
   launch: { network: string; poolDir: string; vm: Record<Role, { memoryMiB: number; vcpus: number; diskGiB: number }> };
 }
@@ -101,10 +101,7 @@ export function buildModel(spec: Spec): ClusterModel {
       users: (spec.postgres?.users ?? []).map((u) => ({ name: u.name, options: [...(u.options ?? [])].sort() })).sort(byName),
       clientNetworks: [...(spec.postgres?.clientNetworks ?? [])].sort(),
     },
-    patroni: {
-      ...DEFAULTS.patroni,
-      ...spec.patroni,
-    },
+    patroni: effectivePatroniTimings(spec),
     haproxy: {
       readWritePort: spec.haproxy?.readWritePort ?? DEFAULTS.haproxy.readWritePort,
       readOnlyPort: spec.haproxy?.readOnlyPort ?? DEFAULTS.haproxy.readOnlyPort,

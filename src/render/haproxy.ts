@@ -17,7 +17,7 @@ export function renderHaproxyConfig(model: ClusterModel): string {
     section(`backend ${name}`, [
       `option httpchk GET ${uri}`,
       'http-check expect status 200',
-      `default-server inter ${check.inter} fall ${check.fall} rise ${check.rise} on-marked-down shutdown-sessions`,
+      `default-server inter ${check.inter} fastinter ${check.fastinter} downinter ${check.downinter} fall ${check.fall} rise ${check.rise} on-marked-down shutdown-sessions`,
       ...model.postgresNodes.map((n) => `server ${n.name} ${n.ip}:${PORTS.postgres} maxconn ${maxconn} check port ${PORTS.patroniRest}`),
     ]);
   return [

@@ -50,6 +50,7 @@ export function renderPatroniConfig(model: ClusterModel, node: NodeModel, secret
         loop_wait: model.patroni.loopWait,
         retry_timeout: model.patroni.retryTimeout,
         maximum_lag_on_failover: model.patroni.maximumLagOnFailover,
+        synchronous_mode: model.patroni.synchronousMode,
         check_timeline: true,
         postgresql: {
           use_pg_rewind: true,

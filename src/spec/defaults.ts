@@ -1,11 +1,24 @@
+import { flavor as lookupFlavor } from '../flavors.js';
+import type { Spec } from './types.js';
+
 /** Values used where the spec leaves a field out (the JSON Schema's `default` annotations say the same; a test checks). */
 export const DEFAULTS = {
   namespace: '/service/',
   interface: 'enp1s0',
   vrrp: { routerId: 51, unicast: true },
   etcd: { heartbeatIntervalMs: 100, electionTimeoutMs: 1000 },
-  patroni: { ttl: 30, loopWait: 10, retryTimeout: 10, maximumLagOnFailover: 1048576 },
-  haproxy: { readWritePort: 5000, readOnlyPort: 5001, maxconn: 300, check: { inter: '3s', fall: 3, rise: 2 } },
+  /**
+   * Fast failover within Patroni's rule loopWait + 2 * retryTimeout <= ttl. A flavour whose Patroni raises a
+   * smaller ttl (3.0.3 and later: at least 20) gets its floor instead (Flavor.patroniMinTtl).
+   */
+  patroni: { ttl: 10, loopWait: 2, retryTimeout: 4, maximumLagOnFailover: 1048576, synchronousMode: false },
+  /** Checks every second, every 500 ms while a server changes state or is down; one 200 from Patroni is enough. */
+  haproxy: {
+    readWritePort: 5000,
+    readOnlyPort: 5001,
+    maxconn: 300,
+    check: { inter: '1s', fastinter: '500ms', downinter: '500ms', fall: 2, rise: 1 },
+  },
   adminUser: 'pgha',
   launch: {
     poolDir: '/var/lib/libvirt/images',
@@ -13,3 +26,11 @@ export const DEFAULTS = {
     postgres: { memoryMiB: 2048, vcpus: 2, diskGiB: 20 },
   },
 } as const;
+
+/** Patroni's timings for a spec: its own values, else pgha's defaults with ttl raised to the flavour's floor. */
+export function effectivePatroniTimings(spec: Spec): ClusterPatroni {
+  const floor = lookupFlavor(spec.cluster.flavor).patroniMinTtl ?? 0;
+  return { ...DEFAULTS.patroni, ttl: Math.max(DEFAULTS.patroni.ttl, floor), ...spec.patroni };
+}
+
+export type ClusterPatroni = { ttl: number; loopWait: number; retryTimeout: number; maximumLagOnFailover: number; synchronousMode: boolean };

@@ -61,12 +61,13 @@ export interface Spec {
     loopWait?: number;
     retryTimeout?: number;
     maximumLagOnFailover?: number;
+    synchronousMode?: boolean;
   };
   haproxy?: {
     readWritePort?: number;
     readOnlyPort?: number;
     maxconn?: number;
-    check?: { inter?: string; fall?: number; rise?: number };
+    check?: { inter?: string; fastinter?: string; downinter?: string; fall?: number; rise?: number };
   };
   launch?: {
     network?: string;

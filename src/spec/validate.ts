@@ -4,7 +4,7 @@ import addFormatsModule from 'ajv-formats';
 import { cidrContains, deriveMac, isReservedInCidr, parseCidr, parseIpv4, type Cidr } from '../net.js';
 import { flavor } from '../flavors.js';
 import { knownParameters, PARAMETER_LIST_VERSION, PATRONI_MANAGED, suggestParameter } from './pg-parameters.js';
-import { DEFAULTS } from './defaults.js';
+import { DEFAULTS, effectivePatroniTimings } from './defaults.js';
 import type { Spec } from './types.js';
 import { packagePath } from '../paths.js';
 
@@ -141,7 +141,15 @@ function checkTopology(spec: Spec, out: Diagnostic[]): void {
 }
 
 function checkTimings(spec: Spec, out: Diagnostic[]): void {
-  const { ttl, loopWait, retryTimeout } = { ...DEFAULTS.patroni, ...spec.patroni };
+  const { ttl, loopWait, retryTimeout } = effectivePatroniTimings(spec);
+  const { name: flavorName, patroniMinTtl } = flavor(spec.cluster.flavor);
+  if (patroniMinTtl !== undefined && ttl < patroniMinTtl) {
+    out.push({
+      severity: 'error',
+      path: 'patroni.ttl',
+      message: `${ttl} is below ${patroniMinTtl}, which the Patroni of flavor ${flavorName} silently raises it to: set ${patroniMinTtl} or more (or leave it out)`,
+    });
+  }
   if (loopWait + 2 * retryTimeout > ttl) {
     out.push({
       severity: 'error',

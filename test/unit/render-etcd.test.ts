@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { renderEtcdDropin, renderEtcdEnv } from '../../src/render/etcd.js';
-import { defaultModel, TEST_SECRETS } from '../helpers.js';
+import { defaultModel, modelOf, TEST_SECRETS } from '../helpers.js';
 
 function env(text: string): Record<string, string> {
   return Object.fromEntries(
@@ -39,8 +39,11 @@ test('the initial cluster lists every etcd member and no postgres node, state ne
 
 test('v3 API only: no v2 switch; timings from the spec', () => {
   assert.not.ok('ETCD_ENABLE_V2' in vars);
-  assert.is(vars.ETCD_HEARTBEAT_INTERVAL, '1000');
-  assert.is(vars.ETCD_ELECTION_TIMEOUT, '5000');
+  assert.is(vars.ETCD_HEARTBEAT_INTERVAL, '100');
+  assert.is(vars.ETCD_ELECTION_TIMEOUT, '1000');
+  const slow = env(renderEtcdEnv(modelOf((s) => (s.etcd = { heartbeatIntervalMs: 1000, electionTimeoutMs: 5000 })), etcd2, TEST_SECRETS));
+  assert.is(slow.ETCD_HEARTBEAT_INTERVAL, '1000');
+  assert.is(slow.ETCD_ELECTION_TIMEOUT, '5000');
   assert.is(vars.ETCD_DATA_DIR, '/var/lib/etcd/default');
 });
 

@@ -30,9 +30,9 @@ test('the read-write port goes to the backend checking /primary, the read-only p
   }
 });
 
-test('sessions of a server marked down are cut; check timings from the spec', () => {
+test('sessions of a server marked down are cut; pgha\'s fast check timings by default', () => {
   for (const lines of b.values()) {
-    assert.ok(lines.includes('default-server inter 3s fall 3 rise 2 on-marked-down shutdown-sessions'));
+    assert.ok(lines.includes('default-server inter 1s fastinter 500ms downinter 500ms fall 2 rise 1 on-marked-down shutdown-sessions'));
   }
 });
 
@@ -49,11 +49,11 @@ test('every postgres node is a server of both backends, checked on its Patroni R
 
 test('ports and check timings are taken from the spec', () => {
   const custom = renderHaproxyConfig(
-    modelOf((s) => (s.haproxy = { readWritePort: 6432, readOnlyPort: 6433, maxconn: 10, check: { inter: '1s', fall: 2, rise: 1 } })),
+    modelOf((s) => (s.haproxy = { readWritePort: 6432, readOnlyPort: 6433, maxconn: 10, check: { inter: '3s', fall: 3, rise: 2 } })),
   );
   assert.match(custom, /bind \*:6432\n/);
   assert.match(custom, /bind \*:6433\n/);
-  assert.match(custom, /default-server inter 1s fall 2 rise 1 on-marked-down shutdown-sessions/);
+  assert.match(custom, /default-server inter 3s fastinter 500ms downinter 500ms fall 3 rise 2 on-marked-down shutdown-sessions/);
   assert.match(custom, /maxconn 10 check port 8008/);
 });
 

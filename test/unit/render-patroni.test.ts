@@ -57,7 +57,10 @@ test('Debian layout paths follow the flavour\'s PostgreSQL version', () => {
 
 test('DCS timings and parameters come from the spec; log_min_messages, not min_log_message (mistake 2)', () => {
   const dcs = parse('patroni1').bootstrap.dcs;
-  assert.equal([dcs.ttl, dcs.loop_wait, dcs.retry_timeout, dcs.maximum_lag_on_failover], [30, 10, 10, 1048576]);
+  assert.equal([dcs.ttl, dcs.loop_wait, dcs.retry_timeout, dcs.maximum_lag_on_failover, dcs.synchronous_mode], [20, 2, 4, 1048576, false]);
+  const sync = modelOf((s) => (s.patroni = { ttl: 30, loopWait: 10, retryTimeout: 10, synchronousMode: true }));
+  const syncDcs = YAML.parse(renderPatroniConfig(sync, sync.postgresNodes[0]!, TEST_SECRETS), { version: '1.1' }).bootstrap.dcs;
+  assert.equal([syncDcs.ttl, syncDcs.loop_wait, syncDcs.retry_timeout, syncDcs.synchronous_mode], [30, 10, 10, true]);
   assert.is(dcs.postgresql.parameters.log_min_messages, 'info');
   assert.not.ok('min_log_message' in dcs.postgresql.parameters);
   assert.is(dcs.postgresql.parameters.password_encryption, 'scram-sha-256');

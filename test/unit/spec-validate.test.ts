@@ -149,7 +149,16 @@ test('tags on an etcd node are an error', () => {
 });
 
 test('loopWait + 2 * retryTimeout above ttl is an error', () => {
-  expectOnly(validateWith((s) => (s.patroni.ttl = 29)), 'error', 'patroni', 'loopWait + 2 * retryTimeout = 30 exceeds ttl 29');
+  expectOnly(validateWith((s) => (s.patroni = { ttl: 29, loopWait: 10, retryTimeout: 10 })), 'error', 'patroni', 'loopWait + 2 * retryTimeout = 30 exceeds ttl 29');
+});
+
+test('a ttl below what the flavour\'s Patroni accepts is an error; the Debian stand-in takes it', () => {
+  expectOnly(validateWith((s) => (s.patroni = { ttl: 10 })), 'error', 'patroni.ttl', 'silently raises it to: set 20 or more');
+  const r = validateWith((s) => {
+    s.cluster.flavor = 'debian-12';
+    s.patroni = { ttl: 10 };
+  });
+  assert.equal(r.diagnostics, []);
 });
 
 test('loopWait + 2 * retryTimeout equal to ttl is accepted', () => {
@@ -159,7 +168,7 @@ test('loopWait + 2 * retryTimeout equal to ttl is accepted', () => {
 });
 
 test('an etcd election timeout below 5 heartbeats is an error', () => {
-  expectOnly(validateWith((s) => (s.etcd.electionTimeoutMs = 4999)), 'error', 'etcd.electionTimeoutMs', 'less than 5 heartbeats (5000 ms)');
+  expectOnly(validateWith((s) => (s.etcd = { heartbeatIntervalMs: 1000, electionTimeoutMs: 4999 })), 'error', 'etcd.electionTimeoutMs', 'less than 5 heartbeats (5000 ms)');
 });
 
 test('the same HAProxy port for read-write and read-only is an error', () => {
@@ -213,7 +222,7 @@ test('several semantic errors are reported together', () => {
   const r = validateWith((s) => {
     s.network.vip = '10.0.0.1';
     s.nodes[0].tags = { nofailover: true };
-    s.patroni.ttl = 20;
+    s.patroni = { ttl: 20, loopWait: 10, retryTimeout: 10 };
     s.haproxy.readOnlyPort = 5000;
   });
   assert.is(r.spec, undefined);
