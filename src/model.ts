@@ -61,6 +61,7 @@ export function buildModel(spec: Spec): ClusterModel {
   if ('error' in cidr) throw new Error(`buildModel called with an invalid spec: ${cidr.error}`);
   const baseFlavor = lookupFlavor(spec.cluster.flavor);
   const pgVersion = spec.postgres?.version ?? baseFlavor.postgresVersion;
+  const synchronousMode = spec.patroni?.synchronousMode ?? DEFAULTS.patroni.synchronousMode;
   const nodes: NodeModel[] = spec.nodes
     .map((n) => ({
       name: n.name,
@@ -71,7 +72,8 @@ export function buildModel(spec: Spec): ClusterModel {
         nofailover: n.tags?.nofailover ?? false,
         noloadbalance: n.tags?.noloadbalance ?? false,
         clonefrom: n.tags?.clonefrom ?? false,
-        nosync: n.tags?.nosync ?? false,
+        // A synchronous standby that may not be promoted would block every failover: nofailover implies nosync.
+        nosync: n.tags?.nosync ?? (synchronousMode && (n.tags?.nofailover ?? false)),
       },
     }))
     .sort(byName);

@@ -11,7 +11,7 @@ export const DEFAULTS = {
    * Fast failover within Patroni's rule loopWait + 2 * retryTimeout <= ttl. A flavour whose Patroni raises a
    * smaller ttl (3.0.3 and later: at least 20) gets its floor instead (Flavor.patroniMinTtl).
    */
-  patroni: { ttl: 10, loopWait: 2, retryTimeout: 4, maximumLagOnFailover: 1048576, synchronousMode: false },
+  patroni: { ttl: 8, loopWait: 1, retryTimeout: 3, maximumLagOnFailover: 1048576, synchronousMode: false },
   /** Checks every second, every 500 ms while a server changes state or is down; one 200 from Patroni is enough. */
   haproxy: {
     readWritePort: 5000,

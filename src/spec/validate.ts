@@ -134,6 +134,13 @@ function checkTopology(spec: Spec, out: Diagnostic[]): void {
     });
   }
   spec.nodes.forEach((n, i) => {
+    if (spec.patroni?.synchronousMode && n.tags?.nofailover && n.tags.nosync === false) {
+      out.push({
+        severity: 'error',
+        path: `nodes[${i}].tags.nosync`,
+        message: 'a nofailover node that may be the synchronous standby blocks failover in synchronous mode: remove nosync: false',
+      });
+    }
     if (n.role !== 'postgres' && n.tags) {
       out.push({ severity: 'error', path: `nodes[${i}].tags`, message: 'Patroni tags apply to postgres nodes only: remove them' });
     }

@@ -60,7 +60,7 @@ test('the default spec: the reference topology', () => {
     ['patroni3', '192.168.122.95', true],
   ]);
   assert.is(m.network.vip, '192.168.122.2');
-  assert.equal([m.patroni.ttl, m.patroni.loopWait, m.patroni.retryTimeout, m.patroni.synchronousMode], [20, 2, 4, false]);
+  assert.equal([m.patroni.ttl, m.patroni.loopWait, m.patroni.retryTimeout, m.patroni.synchronousMode], [20, 1, 3, false]);
 });
 
 test('the JSON Schema documents the same defaults the model applies', () => {

@@ -34,6 +34,12 @@ test('tags are at the top level, and only patroni3 is nofailover (mistake 8)', (
   assert.not.ok('tags' in parse('patroni3').postgresql);
 });
 
+test('in synchronous mode a nofailover node is nosync, so that it cannot be the standby that a failover needs', () => {
+  const sync = modelOf((s) => (s.patroni = { synchronousMode: true }));
+  const tags = (name: string) => sync.postgresNodes.find((n) => n.name === name)!.tags;
+  assert.equal([tags('patroni1').nosync, tags('patroni2').nosync, tags('patroni3').nosync], [false, false, true]);
+});
+
 test('REST API unsafe endpoints need authentication (mistake 6)', () => {
   assert.equal(parse('patroni1').restapi.authentication, { username: 'patroni', password: TEST_SECRETS.restApiPassword });
 });
@@ -57,7 +63,7 @@ test('Debian layout paths follow the flavour\'s PostgreSQL version', () => {
 
 test('DCS timings and parameters come from the spec; log_min_messages, not min_log_message (mistake 2)', () => {
   const dcs = parse('patroni1').bootstrap.dcs;
-  assert.equal([dcs.ttl, dcs.loop_wait, dcs.retry_timeout, dcs.maximum_lag_on_failover, dcs.synchronous_mode], [20, 2, 4, 1048576, false]);
+  assert.equal([dcs.ttl, dcs.loop_wait, dcs.retry_timeout, dcs.maximum_lag_on_failover, dcs.synchronous_mode], [20, 1, 3, 1048576, false]);
   const sync = modelOf((s) => (s.patroni = { ttl: 30, loopWait: 10, retryTimeout: 10, synchronousMode: true }));
   const syncDcs = YAML.parse(renderPatroniConfig(sync, sync.postgresNodes[0]!, TEST_SECRETS), { version: '1.1' }).bootstrap.dcs;
   assert.equal([syncDcs.ttl, syncDcs.loop_wait, syncDcs.retry_timeout, syncDcs.synchronous_mode], [30, 10, 10, true]);

@@ -144,6 +144,14 @@ test('every postgres node nofailover is an error', () => {
   expectOnly(r, 'error', 'nodes', 'every postgres node has tags.nofailover');
 });
 
+test('nosync: false on a nofailover node in synchronous mode is an error', () => {
+  const r = validateWith((s) => {
+    s.patroni = { synchronousMode: true };
+    s.nodes[5].tags = { nofailover: true, nosync: false };
+  });
+  expectOnly(r, 'error', 'nodes[5].tags.nosync', 'blocks failover in synchronous mode');
+});
+
 test('tags on an etcd node are an error', () => {
   expectOnly(validateWith((s) => (s.nodes[0].tags = { nosync: true })), 'error', 'nodes[0].tags', 'postgres nodes only');
 });
