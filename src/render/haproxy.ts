@@ -9,13 +9,14 @@ function section(header: string, lines: string[]): string {
 /**
  * HAProxy in front of the Patroni nodes, the same on every postgres node: the read-write port goes to the
  * member whose Patroni answers 200 on /primary, the read-only port to members answering 200 on /replica
- * (running replicas without noloadbalance). A server marked down has its sessions cut.
+ * (running replicas without noloadbalance). A server marked down has its sessions cut. OPTIONS, not GET: the
+ * status code is the same, and Patroni sends no body that HAProxy would hang up on (a logged reset per check).
  */
 export function renderHaproxyConfig(model: ClusterModel): string {
   const { check, maxconn } = model.haproxy;
   const backend = (name: string, uri: string) =>
     section(`backend ${name}`, [
-      `option httpchk GET ${uri}`,
+      `option httpchk OPTIONS ${uri}`,
       'http-check expect status 200',
       `default-server inter ${check.inter} fastinter ${check.fastinter} downinter ${check.downinter} fall ${check.fall} rise ${check.rise} on-marked-down shutdown-sessions`,
       ...model.postgresNodes.map((n) => `server ${n.name} ${n.ip}:${PORTS.postgres} maxconn ${maxconn} check port ${PORTS.patroniRest}`),

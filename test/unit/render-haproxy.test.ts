@@ -22,8 +22,8 @@ const b = backends(cfg);
 test('the read-write port goes to the backend checking /primary, the read-only port to /replica (mistake 4)', () => {
   assert.match(cfg, /frontend postgres_rw\n\s+bind \*:5000\n\s+default_backend postgres_primary/);
   assert.match(cfg, /frontend postgres_ro\n\s+bind \*:5001\n\s+default_backend postgres_replicas/);
-  assert.ok(b.get('postgres_primary')!.includes('option httpchk GET /primary'));
-  assert.ok(b.get('postgres_replicas')!.includes('option httpchk GET /replica'));
+  assert.ok(b.get('postgres_primary')!.includes('option httpchk OPTIONS /primary'));
+  assert.ok(b.get('postgres_replicas')!.includes('option httpchk OPTIONS /replica'));
   for (const lines of b.values()) {
     assert.ok(lines.includes('http-check expect status 200'));
     assert.not.ok(lines.some((l) => l.includes('503')));
