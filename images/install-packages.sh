@@ -5,8 +5,10 @@
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
-# cloud-init may still be running apt at first boot
-cloud-init status --wait >/dev/null 2>&1 || true
+# cloud-init may still be running apt at first boot (on a booted machine; not in a chroot)
+if [[ -d /run/systemd/system ]]; then
+  cloud-init status --wait >/dev/null 2>&1 || true
+fi
 
 if [[ -n ${APT_PROXY:-} ]]; then
   printf 'Acquire::http::Proxy "%s";\n' "$APT_PROXY" >/etc/apt/apt.conf.d/90pgha-build-proxy

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Builds the root file system of a container "machine" for the cluster system tests: the Debian 12 stand-in's
+# userland plus a role provisioned by the same images/ scripts the Packer templates run (install-packages.sh,
+# configure-services.sh, seal.sh, then hygiene-check.sh on the result), so that what the tests boot is what
+# pgha bakes. Only what a container cannot have differs from the VM image: no kernel or boot loader, and a
+# cloud-init drop-in (NoCloud seed directory, network left to Docker).
+#
+# Usage: scripts/build-machine-rootfs.sh ROLE OUTPUT.tar PACKAGE...      (run as root)
+#   PACKAGE: the role's packages as the flavour lists them (debian-12.json).
+# OUTPUT.tar is a tarball for `docker import`; OUTPUT.tar.recipe holds the recipe hash (this script, the
+# images/ scripts, the packages). When it matches, the script prints "rootfs up to date: OUTPUT" and exits 0.
+set -euo pipefail
+
+readonly SUITE=bookworm
+readonly MIRROR=http://deb.debian.org/debian
+readonly SECURITY_MIRROR=http://deb.debian.org/debian-security
+# The stand-in base image's userland (scripts/build-base-image.sh) without kernel, boot loader, udev, resolved and sshd.
+readonly BASE_PACKAGES=(systemd-sysv dbus cloud-init ca-certificates python3 sudo iproute2
+  iputils-ping curl gnupg apt-utils less procps)
+# Units a container does not need or cannot run: devices are Docker's, and so is the network.
+readonly MASKED_UNITS=(systemd-udevd.service systemd-udevd-control.socket systemd-udevd-kernel.socket
+  systemd-udev-trigger.service systemd-udev-settle.service systemd-networkd-wait-online.service
+  systemd-timesyncd.service getty@tty1.service console-getty.service
+  apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer e2scrub_reap.service fstrim.timer
+  systemd-remount-fs.service sys-kernel-config.mount sys-kernel-debug.mount sys-kernel-tracing.mount)
+
+self=$(readlink -f "${BASH_SOURCE[0]}")
+repo_root=$(cd "$(dirname "$self")/.." && pwd)
+
+log() { printf '[machine-rootfs] %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# Runs inside mmdebstrap's customize hook: $1 = root of the new system, $2 = role, then the packages.
+customize_root() {
+  local root=$1 role=$2
+  shift 2
+  local build=/var/tmp/pgha-build
+  mkdir -p "$root$build"
+  cp "$repo_root"/images/*.sh "$root$build/"
+  chroot "$root" bash "$build/install-packages.sh" "$@"
+  chroot "$root" bash "$build/configure-services.sh" "$role"
+
+  echo 'LANG=C.UTF-8' >"$root/etc/default/locale"
+  cat >"$root/etc/cloud/cloud.cfg.d/90-pgha-container.cfg" <<'CFG'
+# pgha container machine: the node's seed is in /var/lib/cloud/seed/nocloud; Docker owns the addresses.
+datasource_list: [ NoCloud, None ]
+network: {config: disabled}
+CFG
+  chroot "$root" systemctl mask "${MASKED_UNITS[@]}" >/dev/null 2>&1
+  chroot "$root" passwd -l root >/dev/null
+  chroot "$root" bash "$build/seal.sh"
+  rm -rf "$root$build"
+  rm -f "$root/var/lib/dbus/machine-id"
+  ln -s /etc/machine-id "$root/var/lib/dbus/machine-id"
+  bash "$repo_root/images/hygiene-check.sh" --root "$root" --role "$role" -- "$@"
+}
+
+if [[ ${1:-} == __customize ]]; then
+  shift
+  customize_root "$@"
+  exit 0
+fi
+
+role=${1:?usage: build-machine-rootfs.sh ROLE OUTPUT.tar PACKAGE...}
+out=${2:?usage: build-machine-rootfs.sh ROLE OUTPUT.tar PACKAGE...}
+shift 2
+(($# > 0)) || die "no packages given for role $role"
+[[ $out == *.tar ]] || die "output must end in .tar: $out"
+mkdir -p "$(dirname "$out")"
+out=$(cd "$(dirname "$out")" && pwd)/$(basename "$out")
+
+recipe=$( { cat "$self" "$repo_root"/images/*.sh; printf '%s\n' "$role" "$@"; } | sha256sum | cut -d' ' -f1)
+if [[ ${PGHA_ROOTFS_FORCE:-0} != 1 && -s $out && $(cat "$out.recipe" 2>/dev/null) == "$recipe" ]]; then
+  echo "rootfs up to date: $out"
+  exit 0
+fi
+[[ $(id -u) == 0 ]] || die "must run as root (mmdebstrap --mode=root)"
+command -v mmdebstrap >/dev/null || {
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends mmdebstrap debian-archive-keyring >/dev/null
+}
+
+exec 9>"$out.lock"
+flock 9
+tmp=$out.partial
+trap 'rm -f "$tmp"' EXIT
+start=$SECONDS
+log "building $role rootfs (recipe ${recipe:0:12}): ${#BASE_PACKAGES[@]} base packages + $*"
+include=$(IFS=,; echo "${BASE_PACKAGES[*]}")
+hook="\"$self\" __customize \"\$1\" $role"
+for p in "$@"; do hook+=" $p"; done
+mmdebstrap --mode=root --variant=minbase --components=main --include="$include" --format=tar \
+  --aptopt='Acquire::Retries "3"' --customize-hook="$hook" \
+  "$SUITE" "$tmp" \
+  "deb $MIRROR $SUITE main" "deb $MIRROR $SUITE-updates main" "deb $SECURITY_MIRROR $SUITE-security main" >&2
+mv -f "$tmp" "$out"
+echo "$recipe" >"$out.recipe"
+log "rootfs $out ($(du -h "$out" | cut -f1)) in $((SECONDS - start))s"
+echo "$out"
