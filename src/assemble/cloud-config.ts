@@ -56,9 +56,7 @@ function postgresBootstrap(model: ClusterModel, node: NodeModel, secrets: Secret
     ],
     steps: [
       [NODE, 'drop-default-cluster'],
-      [NODE, 'start', 'patroni.service'],
-      [NODE, 'start', 'haproxy.service'],
-      [NODE, 'start', 'keepalived.service'],
+      [NODE, 'start', 'patroni.service', 'haproxy.service', 'keepalived.service'],
       [NODE, 'wait-patroni', `http://${node.ip}:${PORTS.patroniRest}/health`],
     ],
   };

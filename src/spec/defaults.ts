@@ -8,10 +8,11 @@ export const DEFAULTS = {
   vrrp: { routerId: 51, unicast: true },
   etcd: { heartbeatIntervalMs: 100, electionTimeoutMs: 1000 },
   /**
-   * Fast failover within Patroni's rule loopWait + 2 * retryTimeout <= ttl. A flavour whose Patroni raises a
-   * smaller ttl (3.0.3 and later: at least 20) gets its floor instead (Flavor.patroniMinTtl).
+   * The fastest failover Patroni's rule loopWait + 2 * retryTimeout <= ttl allows with its minimum loop_wait (1)
+   * and retry_timeout (3). A flavour whose Patroni raises a smaller ttl (3.0.3 and later: to 20) gets that floor
+   * instead (Flavor.patroniMinTtl).
    */
-  patroni: { ttl: 8, loopWait: 1, retryTimeout: 3, maximumLagOnFailover: 1048576, synchronousMode: false },
+  patroni: { ttl: 7, loopWait: 1, retryTimeout: 3, maximumLagOnFailover: 1048576, synchronousMode: false },
   /** Checks every second, every 500 ms while a server changes state or is down; one 200 from Patroni is enough. */
   haproxy: {
     readWritePort: 5000,

@@ -69,9 +69,9 @@ test('etcd: every step succeeds in order and the sentinel is written last', () =
     'systemctl stop etcd.service',
     'logger -t pgha-node -- reset-etcd: emptied /var/lib/etcd/default',
     'systemctl daemon-reload',
-    'systemctl enable etcd.service',
     'systemctl restart --no-block etcd.service',
     'logger -t pgha-node -- start: started etcd.service',
+    'systemctl enable --quiet etcd.service',
     'etcdctl --endpoints=http://10.1.0.1:2379 --command-timeout=5s endpoint health',
     'logger -t pgha-node -- wait-etcd: etcd member at http://10.1.0.1:2379: ok after 0s',
     'logger -t pgha-node -- done: bootstrap done',
@@ -123,11 +123,35 @@ test('drop-default-cluster disables the package service and drops every cluster 
   const r = run([['drop-default-cluster']]);
   assert.equal(r.codes, [0]);
   assert.equal(r.calls.filter((c) => !c.startsWith('logger')), [
+    'systemctl is-enabled --quiet postgresql.service',
     'systemctl disable postgresql.service',
     'systemctl stop postgresql.service',
     'pg_lsclusters --no-header',
     'pg_dropcluster --stop 16 main',
   ]);
+});
+
+test('drop-default-cluster leaves a disabled package service as it is (the image has it disabled)', () => {
+  fake('systemctl', '[ "$1" != is-enabled ]');
+  fake('pg_lsclusters');
+  const r = run([['drop-default-cluster']]);
+  assert.equal(r.codes, [0]);
+  assert.equal(r.calls.filter((c) => !c.startsWith('logger')), [
+    'systemctl is-enabled --quiet postgresql.service',
+    'systemctl stop postgresql.service',
+    'pg_lsclusters --no-header',
+  ]);
+});
+
+test('start: several units started at once, then enabled; no unit is a usage error', () => {
+  const r = run([['start', 'patroni.service', 'haproxy.service', 'keepalived.service'], ['start']]);
+  assert.equal(r.codes, [0, 2]);
+  assert.equal(r.calls.filter((c) => !c.startsWith('logger')), [
+    'systemctl daemon-reload',
+    'systemctl restart --no-block patroni.service haproxy.service keepalived.service',
+    'systemctl enable --quiet patroni.service haproxy.service keepalived.service',
+  ]);
+  assert.is(r.state.failed, 'start\n');
 });
 
 test('wait-patroni succeeds once the health URL answers 200', async () => {

@@ -62,9 +62,7 @@ test('postgres user-data: exact files with owners and modes; the default cluster
   ]);
   assert.equal(cc.runcmd, [
     [NODE, 'drop-default-cluster'],
-    [NODE, 'start', 'patroni.service'],
-    [NODE, 'start', 'haproxy.service'],
-    [NODE, 'start', 'keepalived.service'],
+    [NODE, 'start', 'patroni.service', 'haproxy.service', 'keepalived.service'],
     [NODE, 'wait-patroni', 'http://192.168.122.188:8008/health'],
     [NODE, 'done'],
   ]);
