@@ -1,0 +1,110 @@
+/**
+ * npm run bench:cluster: time to cluster, failover RTO and lost acknowledged writes of the six-machine container
+ * cluster (test/system/machines.ts), with pgha's defaults, with pgha's defaults plus synchronous_mode, and with
+ * the reference's timings (Patroni ttl 30 / loop_wait 10 / retry_timeout 10, HAProxy inter 3s fall 3 rise 2,
+ * etcd heartbeat 1000 / election 5000 ms). The runs go one after the other, not at the same time, so that they
+ * do not share this machine's two cores. Each run: all machines started -> first write acknowledged through
+ * VIP:5000, then KILLS kills of the leader's machine under one write every 100 ms (each machine started again
+ * and streaming before the next kill). The last line is one JSON object. Needs root and a Docker engine
+ * (started when none runs).
+ */
+import { killLeader, streaming, waitFor, Writer, patroniMembers, type LeaderKill } from '../test/system/cluster-client.js';
+import { ensureDocker, removeMachineImages, startCluster, testSpec } from '../test/system/machines.js';
+
+const KILLS = Number(process.env.PGHA_BENCH_KILLS ?? 3);
+
+const RUNS = [
+  { key: 'pgha', title: "pgha's defaults", synchronous: false, extra: '' },
+  { key: 'sync', title: "pgha's defaults + synchronous_mode", synchronous: true, extra: 'patroni: {synchronousMode: true}\n' },
+  {
+    key: 'reference',
+    title: "the reference's timings",
+    synchronous: false,
+    extra:
+      'patroni: {ttl: 30, loopWait: 10, retryTimeout: 10}\n' +
+      'haproxy: {check: {inter: 3s, fastinter: 3s, downinter: 3s, fall: 3, rise: 2}}\n' +
+      'etcd: {heartbeatIntervalMs: 1000, electionTimeoutMs: 5000}\n',
+  },
+] as const;
+
+interface RunResult {
+  timeToClusterS: number;
+  kills: LeaderKill[];
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+async function run(name: string, subnet: number, extra: string, synchronous: boolean): Promise<RunResult> {
+  const cluster = await startCluster(name, testSpec(name, subnet, extra));
+  const writer = new Writer(cluster, cluster.vip, 5000).start();
+  try {
+    const first = await writer.ackAfter(0, 300_000);
+    const timeToClusterS = (first.at - cluster.startedAt) / 1000;
+    console.log(`  time to cluster ${timeToClusterS.toFixed(1)} s`);
+    const members = await waitFor('three members', 120_000, async () => {
+      const m = await patroniMembers(cluster);
+      return m.length === 3 ? m : undefined;
+    });
+    for (const m of members.filter((x) => x.role !== 'leader')) await streaming(cluster, m.name, 180_000);
+    const kills: LeaderKill[] = [];
+    for (let i = 0; i < KILLS; i++) {
+      const k = await killLeader(cluster, writer, synchronous);
+      kills.push(k);
+      console.log(
+        `  kill ${i + 1}: ${k.old} -> ${k.next}, elected after ${k.electedS.toFixed(1)} s, RTO ${k.rtoS.toFixed(1)} s, ` +
+          `${k.missing} of ${k.acked} acknowledged writes missing, rejoined in ${k.rejoinS.toFixed(1)} s`,
+      );
+    }
+    return { timeToClusterS, kills };
+  } finally {
+    await writer.stop();
+    await cluster.dispose();
+  }
+}
+
+ensureDocker();
+const results: Record<string, RunResult> = {};
+try {
+  let subnet = 80;
+  for (const r of RUNS) {
+    console.log(`${r.title}:`);
+    results[r.key] = await run(`bench${r.key}`, subnet++, r.extra, r.synchronous);
+  }
+} finally {
+  removeMachineImages();
+}
+
+const rtos = (k: string) => results[k]!.kills.map((x) => x.rtoS);
+const lost = (k: string) => results[k]!.kills.reduce((n, x) => n + x.missing, 0);
+console.log('');
+console.log('| Run | Time to cluster | RTO median | RTO range | Lost acknowledged writes |');
+console.log('|---|---|---|---|---|');
+for (const r of RUNS) {
+  const x = rtos(r.key);
+  console.log(
+    `| ${r.title} | ${results[r.key]!.timeToClusterS.toFixed(1)} s | ${median(x).toFixed(1)} s | ` +
+      `${Math.min(...x).toFixed(1)}–${Math.max(...x).toFixed(1)} s | ${lost(r.key)} |`,
+  );
+}
+console.log(
+  JSON.stringify({
+    kills_per_run: KILLS,
+    time_to_cluster_s: round1(results.pgha!.timeToClusterS),
+    rto_s_median: round1(median(rtos('pgha'))),
+    rto_s_range: [round1(Math.min(...rtos('pgha'))), round1(Math.max(...rtos('pgha')))],
+    lost_writes: lost('pgha'),
+    sync_time_to_cluster_s: round1(results.sync!.timeToClusterS),
+    sync_rto_s_median: round1(median(rtos('sync'))),
+    sync_rto_s_range: [round1(Math.min(...rtos('sync'))), round1(Math.max(...rtos('sync')))],
+    sync_lost_writes: lost('sync'),
+    reference_time_to_cluster_s: round1(results.reference!.timeToClusterS),
+    reference_rto_s_median: round1(median(rtos('reference'))),
+    reference_rto_s_range: [round1(Math.min(...rtos('reference'))), round1(Math.max(...rtos('reference')))],
+    reference_lost_writes: lost('reference'),
+  }),
+);

@@ -1,0 +1,273 @@
+/**
+ * What a client of the cluster sees, from the test host: SQL through the VIP (node-postgres), Patroni's REST
+ * API, etcd's HTTP gateway. Also the writer the failover tests and the benchmark run: one autocommit insert
+ * every 100 ms through VIP:5000, recording which ids were acknowledged and when.
+ */
+import pg from 'pg';
+import type { Cluster } from './machines.js';
+
+export const TABLE = 'pgha_writes';
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Polls `fn` until it returns a value other than undefined (errors count as not yet), or throws after `timeoutMs`. */
+export async function waitFor<T>(what: string, timeoutMs: number, fn: () => Promise<T | undefined>, everyMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await sleep(everyMs);
+  }
+}
+
+function clientConfig(cluster: Cluster, host: string, port: number): pg.ClientConfig {
+  return {
+    host,
+    port,
+    user: 'postgres',
+    password: cluster.secrets.superuserPassword,
+    database: 'postgres',
+    connectionTimeoutMillis: 1000,
+    query_timeout: 2000,
+  };
+}
+
+/** One query on a new connection. */
+export async function query<R extends pg.QueryResultRow>(cluster: Cluster, host: string, port: number, sql: string, params: unknown[] = []): Promise<R[]> {
+  const client = new pg.Client(clientConfig(cluster, host, port));
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    return (await client.query<R>(sql, params)).rows;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export interface PatroniMember {
+  name: string;
+  role: string;
+  state: string;
+  host: string;
+  lag?: number | string;
+  tags?: Record<string, unknown>;
+}
+
+/** Patroni's view of the cluster, from whichever postgres node answers first (all are asked at once: a killed one never answers). */
+export async function patroniMembers(cluster: Cluster): Promise<PatroniMember[]> {
+  const asks = cluster.nodes
+    .filter((x) => x.role === 'postgres')
+    .map(async (n) => {
+      const r = await fetch(`http://${n.ip}:8008/cluster`, { signal: AbortSignal.timeout(1500) });
+      if (!r.ok) throw new Error(`${n.name}: ${r.status}`);
+      return ((await r.json()) as { members: PatroniMember[] }).members;
+    });
+  try {
+    return await Promise.any(asks);
+  } catch {
+    throw new Error('no Patroni REST API answers');
+  }
+}
+
+export async function leaderOf(cluster: Cluster): Promise<string | undefined> {
+  return (await patroniMembers(cluster)).find((m) => m.role === 'leader' && m.state === 'running')?.name;
+}
+
+/** True when every etcd node answers healthy on its client URL. */
+export async function etcdHealthy(cluster: Cluster, nodes = cluster.nodes.filter((n) => n.role === 'etcd')): Promise<boolean> {
+  const answers = await Promise.all(
+    nodes.map(async (n) => {
+      try {
+        const r = await fetch(`http://${n.ip}:2379/health`, { signal: AbortSignal.timeout(1500) });
+        return r.ok && ((await r.json()) as { health: string }).health === 'true';
+      } catch {
+        return false;
+      }
+    }),
+  );
+  return answers.every(Boolean);
+}
+
+export async function etcdMembers(cluster: Cluster): Promise<string[]> {
+  const etcd = cluster.nodes.find((n) => n.role === 'etcd')!;
+  const r = await fetch(`http://${etcd.ip}:2379/v3/cluster/member/list`, { method: 'POST', body: '{}', signal: AbortSignal.timeout(1500) });
+  return ((await r.json()) as { members: { name: string }[] }).members.map((m) => m.name).sort();
+}
+
+/** The postgres machines that hold the VIP on their interface (observed with `ip`). */
+export async function vipHolders(cluster: Cluster, nodes = cluster.nodes.filter((n) => n.role === 'postgres')): Promise<string[]> {
+  const held = await Promise.all(
+    nodes.map(async (n) => {
+      try {
+        const out = await cluster.exec(n.name, ['ip', '-4', '-o', 'addr', 'show', 'dev', 'eth0']);
+        return out.includes(` ${cluster.vip}/`) ? n.name : undefined;
+      } catch {
+        return undefined; // a killed machine holds nothing
+      }
+    }),
+  );
+  return held.filter((x): x is string => x !== undefined);
+}
+
+export interface Ack {
+  id: number;
+  at: number;
+}
+
+/**
+ * Inserts one row every `everyMs` through host:port on one connection, reconnecting after any error; an
+ * insert is acknowledged when its autocommit INSERT returned.
+ */
+export class Writer {
+  readonly acks: Ack[] = [];
+  errors = 0;
+  private next = 1;
+  private running = false;
+  private loop?: Promise<void>;
+
+  constructor(private readonly cluster: Cluster, private readonly host: string, private readonly port: number, private readonly everyMs = 100) {}
+
+  start(): this {
+    this.running = true;
+    this.loop = this.run();
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+  }
+
+  get lastAck(): Ack | undefined {
+    return this.acks[this.acks.length - 1];
+  }
+
+  /** The first acknowledgement after `t` (ms since the epoch), waiting for it up to `timeoutMs`. */
+  async ackAfter(t: number, timeoutMs: number): Promise<Ack> {
+    return waitFor(`a write acknowledged after ${new Date(t).toISOString()}`, timeoutMs, async () => this.acks.find((a) => a.at > t), 50);
+  }
+
+  private async run(): Promise<void> {
+    let client: pg.Client | undefined;
+    let tableReady = false;
+    while (this.running) {
+      const tick = Date.now();
+      try {
+        if (!client) {
+          const c = new pg.Client(clientConfig(this.cluster, this.host, this.port));
+          c.on('error', () => undefined);
+          client = c;
+          await c.connect();
+        }
+        if (!tableReady) {
+          await client.query(`CREATE TABLE IF NOT EXISTS ${TABLE} (id integer PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())`);
+          tableReady = true;
+        }
+        const id = this.next++;
+        await client.query(`INSERT INTO ${TABLE} (id) VALUES ($1)`, [id]);
+        this.acks.push({ id, at: Date.now() });
+      } catch {
+        this.errors++;
+        const c = client;
+        client = undefined;
+        c?.end().catch(() => undefined);
+      }
+      await sleep(Math.max(0, this.everyMs - (Date.now() - tick)));
+    }
+    await client?.end().catch(() => undefined);
+  }
+}
+
+/** Acknowledged ids that are not in the table on host:port (the leader after a failover). */
+export async function missingAcks(cluster: Cluster, host: string, port: number, acks: Ack[]): Promise<number[]> {
+  const rows = await query<{ id: number }>(cluster, host, port, `SELECT id FROM ${TABLE}`);
+  const have = new Set(rows.map((r) => r.id));
+  return acks.map((a) => a.id).filter((id) => !have.has(id));
+}
+
+/** Waits until `node` is a replica that streams from the leader with no lag. */
+export async function streaming(cluster: Cluster, node: string, timeoutMs = 120_000): Promise<void> {
+  await waitFor(`${node} streaming with lag 0`, timeoutMs, async () => {
+    const members = await patroniMembers(cluster);
+    const leader = members.find((m) => m.role === 'leader');
+    const m = members.find((x) => x.name === node);
+    if (!leader || !m || m.role === 'leader' || m.lag !== 0) return undefined;
+    const rows = await query<{ application_name: string; state: string }>(
+      cluster,
+      leader.host,
+      5432,
+      'SELECT application_name, state FROM pg_stat_replication',
+    );
+    return rows.some((r) => r.application_name === node && r.state === 'streaming') ? true : undefined;
+  });
+}
+
+/** A planned switchover through Patroni's REST API (authenticated, as its unsafe endpoints are). */
+export async function switchover(cluster: Cluster, leader: string, candidate: string): Promise<void> {
+  const auth = Buffer.from(`patroni:${cluster.secrets.restApiPassword}`).toString('base64');
+  const r = await fetch(`http://${cluster.node(leader).ip}:8008/switchover`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${auth}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ leader, candidate }),
+  });
+  if (r.status !== 200) throw new Error(`switchover ${leader} -> ${candidate}: ${r.status} ${await r.text()}`);
+  await waitFor(`${candidate} leading`, 60_000, async () => ((await leaderOf(cluster)) === candidate ? true : undefined));
+  await streaming(cluster, leader);
+}
+
+export interface LeaderKill {
+  old: string;
+  next: string;
+  /** Kill -> the new leader seen in Patroni's /cluster. */
+  electedS: number;
+  /** Last write acknowledged before the kill -> first acknowledged after it. */
+  rtoS: number;
+  /** Acknowledged writes (up to the kill) missing on the new leader, of `acked`. */
+  missing: number;
+  acked: number;
+  /** The old leader's machine started again -> streaming with lag 0. */
+  rejoinS: number;
+}
+
+/**
+ * Kills the leader's machine while `writer` writes, measures the failover, and starts the machine again. In
+ * synchronous mode it first waits for a synchronous standby: without one Patroni rightly promotes nobody.
+ */
+export async function killLeader(cluster: Cluster, writer: Writer, synchronous = false): Promise<LeaderKill> {
+  const old = await waitFor('a leader', 60_000, () => leaderOf(cluster));
+  if (synchronous) {
+    await waitFor('a synchronous standby', 60_000, async () => ((await patroniMembers(cluster)).some((m) => m.role === 'sync_standby') ? true : undefined));
+  }
+  await writer.ackAfter(Date.now(), 30_000);
+  await cluster.kill(old);
+  const killedAt = Date.now();
+  const lastBefore = writer.acks.filter((a) => a.at <= killedAt).at(-1)!;
+  const next = await waitFor('a new leader', 180_000, async () => {
+    const l = await leaderOf(cluster);
+    return l && l !== old ? l : undefined;
+  }, 100);
+  const electedS = (Date.now() - killedAt) / 1000;
+  const firstAfter = await writer.ackAfter(killedAt, 180_000);
+  const before = writer.acks.filter((a) => a.at <= killedAt);
+  const missing = await missingAcks(cluster, cluster.node(next).ip, 5432, before);
+  const restartedAt = Date.now();
+  await cluster.start(old);
+  await streaming(cluster, old, 180_000);
+  return {
+    old,
+    next,
+    electedS,
+    rtoS: (firstAfter.at - lastBefore.at) / 1000,
+    missing: missing.length,
+    acked: before.length,
+    rejoinS: (Date.now() - restartedAt) / 1000,
+  };
+}

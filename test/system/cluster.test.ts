@@ -1,0 +1,128 @@
+/**
+ * The mission end to end: six container machines (3 etcd, 3 postgres, pg3 with nofailover), booted from the
+ * role images' contents with their generated seeds, become a working HA cluster with nobody logging in, and
+ * survive the faults the reference tried by hand: the leader's machine killed under writes, the VIP holder
+ * killed, an etcd machine killed. Exec into a machine only observes it.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { SENTINEL_PATH } from '../../src/assemble/cloud-config.js';
+import {
+  etcdHealthy,
+  etcdMembers,
+  killLeader,
+  leaderOf,
+  patroniMembers,
+  query,
+  streaming,
+  switchover,
+  vipHolders,
+  waitFor,
+  Writer,
+} from './cluster-client.js';
+import { ensureDocker, removeMachineImages, startCluster, testSpec, type Cluster } from './machines.js';
+
+let cluster: Cluster;
+let writer: Writer;
+const ip = (node: string) => cluster.node(node).ip;
+const report = (line: string) => console.log(`    ${line}`);
+
+test.before(async () => {
+  ensureDocker();
+  cluster = await startCluster('pghact', testSpec('pghact', 73));
+  writer = new Writer(cluster, cluster.vip, 5000).start();
+});
+
+test.after(async () => {
+  await writer?.stop();
+  await cluster?.dispose();
+  removeMachineImages();
+});
+
+test('the six machines form the cluster by themselves from their seeds', async () => {
+  const first = await writer.ackAfter(0, 300_000);
+  report(`time to cluster: ${((first.at - cluster.startedAt) / 1000).toFixed(1)} s (all machines started -> first write acknowledged through VIP:5000)`);
+
+  await waitFor('the sentinel on every machine', 180_000, async () => {
+    for (const n of cluster.nodes) await cluster.exec(n.name, ['test', '-e', SENTINEL_PATH]);
+    return true;
+  });
+  for (const n of cluster.nodes) {
+    const status = await cluster.exec(n.name, ['cloud-init', 'status', '--long']);
+    assert.match(status, /^status: done$/m, `${n.name}: ${status}`);
+    const failed = await cluster.exec(n.name, ['sh', '-c', 'test ! -e /var/lib/pgha/failed && echo none']);
+    assert.is(failed.trim(), 'none', `${n.name}: a bootstrap step failed`);
+  }
+
+  assert.ok(await etcdHealthy(cluster), 'every etcd member is healthy');
+  assert.equal(await etcdMembers(cluster), ['etcd1', 'etcd2', 'etcd3']);
+
+  const members = await patroniMembers(cluster);
+  const leaders = members.filter((m) => m.role === 'leader');
+  assert.is(leaders.length, 1, JSON.stringify(members));
+  const leader = leaders[0]!.name;
+  assert.is.not(leader, 'pg3', 'the nofailover node never leads');
+  for (const r of members.filter((m) => m.role !== 'leader')) await streaming(cluster, r.name);
+
+  assert.equal(await vipHolders(cluster), [await waitFor('one VIP holder', 30_000, async () => {
+    const h = await vipHolders(cluster);
+    return h.length === 1 ? h[0] : undefined;
+  })]);
+
+  const rw = await query<{ addr: string; standby: boolean }>(cluster, cluster.vip, 5000, 'SELECT host(inet_server_addr()) AS addr, pg_is_in_recovery() AS standby');
+  assert.equal(rw, [{ addr: ip(leader), standby: false }], 'VIP:5000 reaches the leader');
+  const written = await query<{ n: string }>(cluster, ip(leader), 5432, `SELECT count(*) AS n FROM pgha_writes`);
+  assert.ok(Number(written[0]!.n) >= 1, 'the writes through the VIP are on the leader');
+  const ro = await query<{ addr: string; standby: boolean }>(cluster, cluster.vip, 5001, 'SELECT host(inet_server_addr()) AS addr, pg_is_in_recovery() AS standby');
+  assert.is(ro[0]!.standby, true, 'VIP:5001 reaches a replica');
+  assert.is.not(ro[0]!.addr, ip(leader));
+});
+
+test('the leader\'s machine killed under writes: a new leader (never pg3), writes resume, the old one rejoins as a replica', async () => {
+  const k = await killLeader(cluster, writer);
+  assert.is.not(k.next, 'pg3', 'the nofailover node is never promoted');
+  report(`killed ${k.old}: ${k.next} leads after ${k.electedS.toFixed(1)} s; RTO ${k.rtoS.toFixed(1)} s (last write acknowledged before the kill -> first after)`);
+  report(`acknowledged writes missing on the new leader: ${k.missing} of ${k.acked}; the old leader streams again ${k.rejoinS.toFixed(1)} s after its restart`);
+  const rw = await query<{ addr: string }>(cluster, cluster.vip, 5000, 'SELECT host(inet_server_addr()) AS addr');
+  assert.equal(rw, [{ addr: ip(k.next) }], 'VIP:5000 reaches the new leader');
+});
+
+test('the VIP holder killed when it is not the leader: the VIP moves and both ports keep working', async () => {
+  const [current] = await vipHolders(cluster);
+  if (current === (await leaderOf(cluster))) {
+    // Keepalived's priorities, not Patroni, place the VIP: move the leader away from it, as an operator would.
+    await switchover(cluster, current!, current === 'pg1' ? 'pg2' : 'pg1');
+  }
+  const holder = await waitFor('a VIP holder that is not the leader', 60_000, async () => {
+    const [h] = await vipHolders(cluster);
+    return h && h !== (await leaderOf(cluster)) ? h : undefined;
+  });
+  await cluster.kill(holder);
+  const killedAt = Date.now();
+  const moved = await waitFor('the VIP on another machine', 30_000, async () => {
+    const h = await vipHolders(cluster, cluster.nodes.filter((n) => n.role === 'postgres' && n.name !== holder));
+    return h.length === 1 ? h[0] : undefined;
+  });
+  report(`killed VIP holder ${holder}: the VIP moved to ${moved} in ${((Date.now() - killedAt) / 1000).toFixed(1)} s or less`);
+  await writer.ackAfter(Date.now(), 30_000);
+  const rw = await waitFor('VIP:5000', 30_000, () => query<{ standby: boolean }>(cluster, cluster.vip, 5000, 'SELECT pg_is_in_recovery() AS standby'));
+  assert.equal(rw, [{ standby: false }]);
+  const ro = await waitFor('VIP:5001', 30_000, () => query<{ standby: boolean }>(cluster, cluster.vip, 5001, 'SELECT pg_is_in_recovery() AS standby'));
+  assert.equal(ro, [{ standby: true }]);
+  await cluster.start(holder);
+  await streaming(cluster, holder);
+});
+
+test('an etcd machine killed: the cluster keeps working; started again, etcd has 3 healthy members', async () => {
+  await cluster.kill('etcd2');
+  const killedAt = Date.now();
+  await writer.ackAfter(killedAt + 5_000, 30_000);
+  assert.ok(await etcdHealthy(cluster, cluster.nodes.filter((n) => n.role === 'etcd' && n.name !== 'etcd2')));
+  assert.ok(await leaderOf(cluster), 'Patroni keeps its leader');
+  await cluster.start('etcd2');
+  await waitFor('3 healthy etcd members', 60_000, async () => ((await etcdHealthy(cluster)) ? true : undefined));
+  assert.equal(await etcdMembers(cluster), ['etcd1', 'etcd2', 'etcd3']);
+  await writer.ackAfter(Date.now(), 10_000);
+});
+
+test.run();

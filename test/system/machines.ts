@@ -1,0 +1,225 @@
+/**
+ * Container "machines" for the cluster system tests and `npm run bench:cluster`: one Docker container per node
+ * of a rendered spec, booted with systemd as PID 1 from an image that holds a role image's contents (built by
+ * scripts/build-machine-rootfs.sh with the same images/ scripts Packer runs), at the node's address on a
+ * Docker network for the spec's subnet, with the node's generated NoCloud seed in /var/lib/cloud/seed/nocloud.
+ * Nothing else configures a machine: the tests exec into one only to observe it.
+ *
+ * Everything created here (containers, networks, images) carries the label LABEL and is removed by
+ * `dispose()`, by a process exit, and before each new run (leftovers of a run that was killed).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import YAML from 'yaml';
+import { flavor as lookupFlavor, withPgVersion } from '../../src/flavors.js';
+import { packagePath } from '../../src/paths.js';
+import type { Role } from '../../src/spec/types.js';
+import { runPgha } from '../helpers.js';
+
+process.env.TESTCONTAINERS_RYUK_DISABLED = 'true'; // Ryuk is an image to pull: nothing can be pulled here
+const { GenericContainer, getContainerRuntimeClient } = await import('testcontainers');
+type Dockerode = Awaited<ReturnType<typeof getContainerRuntimeClient>>;
+type DockerContainer = ReturnType<Dockerode['container']['getById']>;
+
+export const LABEL = 'org.pgha.test';
+const FLAVOR = 'debian-12';
+
+export interface MachineNode {
+  name: string;
+  role: Role;
+  ip: string;
+}
+
+/** A spec on a private test subnet, with the Debian 12 stand-in, eth0 (Docker's interface name) and `extra` YAML. */
+export function testSpec(name: string, subnet: number, extra = ''): string {
+  const ip = (host: number) => `10.${subnet}.0.${host}`;
+  return `cluster: {name: ${name}, flavor: ${FLAVOR}}
+network: {cidr: 10.${subnet}.0.0/24, gateway: ${ip(1)}, dns: [${ip(1)}], interface: eth0, vip: ${ip(2)}}
+nodes:
+  - {name: etcd1, role: etcd, ip: ${ip(11)}}
+  - {name: etcd2, role: etcd, ip: ${ip(12)}}
+  - {name: etcd3, role: etcd, ip: ${ip(13)}}
+  - {name: pg1, role: postgres, ip: ${ip(21)}}
+  - {name: pg2, role: postgres, ip: ${ip(22)}}
+  - {name: pg3, role: postgres, ip: ${ip(23)}, tags: {nofailover: true}}
+${extra}`;
+}
+
+/** Starts dockerd when none answers (scripts/start-docker.sh) and removes what an earlier killed run left. */
+export function ensureDocker(): void {
+  const r = spawnSync('bash', [packagePath('scripts', 'start-docker.sh')], { encoding: 'utf8', stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) throw new Error('no Docker engine: scripts/start-docker.sh failed');
+  removeLabelled();
+  // Ctrl-C or a kill ends the process through its exit handlers, which remove the machines.
+  process.once('SIGINT', () => process.exit(130));
+  process.once('SIGTERM', () => process.exit(143));
+}
+
+function docker(args: string[]): string {
+  return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+}
+
+function removeLabelled(): void {
+  const ids = (kind: 'ps' | 'network ls' | 'images') =>
+    docker([...kind.split(' '), ...(kind === 'ps' ? ['-a'] : []), '-q', '--filter', `label=${LABEL}`]).split('\n').filter(Boolean);
+  const containers = ids('ps');
+  if (containers.length) docker(['rm', '-f', '-v', ...containers]);
+  for (const n of ids('network ls')) docker(['network', 'rm', n]);
+  const images = [...new Set(ids('images'))];
+  if (images.length) docker(['rmi', '-f', ...images]);
+}
+
+const imported = new Map<Role, string>();
+
+/**
+ * The machine image of a role: its rootfs tarball (cached in .cache/machines by recipe hash, like the base
+ * image) imported into Docker under a tag naming that recipe. Imported once per process, removed at exit.
+ */
+export function machineImage(role: Role): string {
+  const known = imported.get(role);
+  if (known) return known;
+  const f = withPgVersion(lookupFlavor(FLAVOR), lookupFlavor(FLAVOR).postgresVersion);
+  const tar = packagePath('.cache', 'machines', `${role}.tar`);
+  const build = spawnSync('bash', [packagePath('scripts', 'build-machine-rootfs.sh'), role, tar, ...f.packages[role]], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  if (build.status !== 0) throw new Error(`the ${role} machine rootfs could not be built`);
+  const tag = `pgha-test-machine-${role}:${readFileSync(`${tar}.recipe`, 'utf8').trim().slice(0, 12)}`;
+  docker(['import', '--change', `LABEL ${LABEL}=1`, '--change', 'CMD ["/sbin/init"]', tar, tag]);
+  if (imported.size === 0) process.once('exit', removeMachineImages);
+  imported.set(role, tag);
+  return tag;
+}
+
+/** GenericContainer with what testcontainers 11 cannot set: a fixed address on a network and the host's cgroup namespace. */
+class MachineContainer extends GenericContainer {
+  constructor(image: string, private readonly network: string, private readonly ip: string) {
+    super(image);
+  }
+  protected override async beforeContainerCreated(): Promise<void> {
+    this.createOpts.NetworkingConfig = { EndpointsConfig: { [this.network]: { IPAMConfig: { IPv4Address: this.ip } } } };
+    (this.hostConfig as typeof this.hostConfig & { CgroupnsMode?: string }).CgroupnsMode = 'host';
+    this.createOpts.StopSignal = 'SIGRTMIN+3'; // systemd's "halt"
+  }
+}
+
+export interface Cluster {
+  name: string;
+  dir: string;
+  vip: string;
+  nodes: MachineNode[];
+  secrets: { superuserPassword: string; restApiPassword: string };
+  /** Milliseconds since the epoch when the last machine had started. */
+  startedAt: number;
+  container(node: string): DockerContainer;
+  node(name: string): MachineNode;
+  /** Runs a command in a running machine, to observe it; returns stdout (throws on a non-zero exit). */
+  exec(node: string, cmd: string[]): Promise<string>;
+  kill(node: string): Promise<void>;
+  start(node: string): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+/**
+ * Renders `spec` with pgha (as a user would, into a temporary folder with its secrets), creates a network for
+ * its subnet and one machine per node, and starts them all at once.
+ */
+export async function startCluster(name: string, spec: string): Promise<Cluster> {
+  const dir = mkdtempSync(join(tmpdir(), `pgha-${name}-`));
+  writeFileSync(join(dir, 'spec.yaml'), spec);
+  const render = runPgha(['render', 'spec.yaml', '--out', 'out', '--no-iso'], dir);
+  if (render.status !== 0) throw new Error(`render failed: ${render.stderr}`);
+  const parsed = YAML.parse(spec) as { network: { cidr: string; gateway: string; vip: string }; nodes: MachineNode[] };
+  const secrets = YAML.parse(readFileSync(join(dir, 'spec.secrets.yaml'), 'utf8'));
+
+  const client = await getContainerRuntimeClient();
+  const networkName = `pgha-${name}`;
+  const network = await client.network.create({
+    Name: networkName,
+    Driver: 'bridge',
+    IPAM: { Config: [{ Subnet: parsed.network.cidr, Gateway: parsed.network.gateway }] },
+    Labels: { [LABEL]: '1' },
+  });
+  const ids = new Map<string, string>();
+  let disposed = false;
+  const dispose = async () => {
+    if (disposed) return;
+    disposed = true;
+    for (const id of ids.values()) await client.container.getById(id).remove({ force: true, v: true }).catch(() => undefined);
+    await network.remove().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', () => {
+    if (disposed) return;
+    for (const id of ids.values()) spawnSync('docker', ['rm', '-f', '-v', id]);
+    spawnSync('docker', ['network', 'rm', networkName]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  try {
+    const seed = (node: string, file: string) => ({
+      content: readFileSync(join(dir, 'out', 'nodes', node, file)),
+      target: `/var/lib/cloud/seed/nocloud/${file}`,
+      mode: 0o600,
+    });
+    const created = await Promise.all(
+      parsed.nodes.map(async (n) => {
+        const c = new MachineContainer(machineImage(n.role), networkName, n.ip)
+          .withName(`pgha-${name}-${n.name}`)
+          .withHostname(n.name)
+          .withNetworkMode(networkName)
+          .withLabels({ [LABEL]: '1' })
+          .withAddedCapabilities('ALL')
+          .withDroppedCapabilities('SYS_RESOURCE')
+          .withSecurityOpt('seccomp=unconfined', 'apparmor=unconfined')
+          .withBindMounts([{ source: '/sys/fs/cgroup', target: '/sys/fs/cgroup', mode: 'rw' }])
+          .withTmpFs({ '/run': 'rw', '/run/lock': 'rw', '/tmp': 'rw' })
+          .withCopyContentToContainer([seed(n.name, 'user-data'), seed(n.name, 'meta-data')]);
+        return [n.name, c] as const;
+      }),
+    );
+    // Created first (copying the seeds), then started together: "all machines started" is one moment.
+    const started = await Promise.all(created.map(async ([node, c]) => [node, await c.start()] as const));
+    const startedAt = Date.now();
+    for (const [node, s] of started) ids.set(node, s.getId());
+    const container = (node: string) => {
+      const id = ids.get(node);
+      if (!id) throw new Error(`no machine ${node}`);
+      return client.container.getById(id);
+    };
+    return {
+      name,
+      dir,
+      vip: parsed.network.vip,
+      nodes: parsed.nodes,
+      secrets,
+      startedAt,
+      container,
+      node: (n) => parsed.nodes.find((x) => x.name === n) ?? assertNever(n),
+      async exec(node, cmd) {
+        const r = await client.container.exec(container(node), cmd);
+        if (r.exitCode !== 0) throw new Error(`${node}: ${cmd.join(' ')} exited ${r.exitCode}: ${r.stderr}`);
+        return r.stdout;
+      },
+      kill: async (node) => void (await container(node).kill({ signal: 'SIGKILL' })),
+      start: async (node) => void (await container(node).start()),
+      dispose,
+    };
+  } catch (e) {
+    await dispose();
+    throw e;
+  }
+}
+
+function assertNever(name: string): never {
+  throw new Error(`no node ${name}`);
+}
+
+/** Removes the images this process imported. */
+export function removeMachineImages(): void {
+  for (const tag of imported.values()) spawnSync('docker', ['rmi', '-f', tag]);
+  imported.clear();
+}
