@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { cac } from 'cac';
 import { bake, Interrupted } from './bake.js';
@@ -7,10 +7,12 @@ import { cloudConfigValidator, findCloudConfigSchema } from './checks/cloud-conf
 import { EXIT, ToolError, UserError } from './errors.js';
 import { findIsoTool, makeSeedIsos } from './iso.js';
 import { writeOutput } from './output.js';
-import { defaultSecretsPath, loadRenderInputs, prepare, renderAll } from './pipeline.js';
+import { defaultSecretsPath, loadRenderInputs, prepare, prepareRaw, renderAll, type Prepared } from './pipeline.js';
 import type { PackerTarget } from './packer/template.js';
 import { readSecretsFile, writeSecretsFile } from './secrets.js';
 import { DEFAULT_SPEC } from './spec/default.js';
+import { addNode, readSpecText, replaceNode } from './spec/edit.js';
+import type { NodeSpec } from './spec/types.js';
 import { formatDiagnostic, SPEC_SCHEMA_PATH, type Diagnostic } from './spec/validate.js';
 import { toYaml } from './yaml.js';
 
@@ -51,7 +53,12 @@ interface RenderOptions {
 
 async function render(spec: string | undefined, options: RenderOptions): Promise<void> {
   if (!options.out) throw new UserError('--out DIR is missing: say where to write the seeds');
-  const { model, warnings, specPath } = prepare(spec);
+  await renderPrepared(prepare(spec), { ...options, out: options.out });
+}
+
+/** Renders a validated spec into options.out; `beforeSwap` runs once the new output is complete (nothing is written if it fails). */
+async function renderPrepared(prepared: Prepared, options: RenderOptions & { out: string }, beforeSwap?: () => void): Promise<void> {
+  const { model, warnings, specPath } = prepared;
   printWarnings(warnings);
   const secretsPath = options.secrets ?? defaultSecretsPath(specPath, options.out);
   const loaded = readSecretsFile(secretsPath);
@@ -88,11 +95,79 @@ async function render(spec: string | undefined, options: RenderOptions): Promise
     },
     beforeSwap: () => {
       if (rendered.secretsText) writeSecretsFile(secretsPath, rendered.secretsText);
+      beforeSwap?.();
     },
   });
   console.log(`wrote ${model.nodes.length} node seeds${isoTool ? ` and seed ISOs (${isoTool})` : ''} to ${options.out}/nodes/, launch scripts to ${options.out}/launch/`);
   console.log(`wrote Packer templates (${target === 'modern' ? 'Packer >= 1.7' : 'Packer 1.6 compatible'}) to ${options.out}/packer/`);
   console.log(`${rendered.secretsText ? 'generated' : 'reused'} secrets: ${secretsPath}`);
+}
+
+interface MembershipOptions extends RenderOptions {
+  ip?: string;
+  mac?: string;
+  role?: string;
+  tags?: string;
+}
+
+function specFileFor(command: string, spec: string | undefined): string {
+  if (spec === undefined) {
+    throw new UserError(`pgha ${command} records the change in the spec file (the node's generation): give the spec file (pgha init writes the built-in one)`);
+  }
+  return spec;
+}
+
+/** Writes the edited spec beside itself and renames it over the original, keeping its mode. */
+function writeSpecFile(path: string, text: string): void {
+  const tmp = `${path}.pgha-${process.pid}`;
+  writeFileSync(tmp, text, { mode: statSync(path).mode & 0o777 });
+  renameSync(tmp, path);
+}
+
+function bootHint(out: string, name: string): string {
+  return `boot its new machine with ${out}/nodes/${name}/seed.iso (${out}/nodes/${name}/virt-install.sh; --force replaces a dead VM of that name)`;
+}
+
+async function replace(name: string, spec: string | undefined, options: MembershipOptions): Promise<void> {
+  const path = specFileFor('replace', spec);
+  if (!options.out) throw new UserError('--out DIR is missing: say where to write the seeds');
+  const edit = replaceNode(readSpecText(path), path, name, {
+    ...(options.ip !== undefined ? { ip: String(options.ip) } : {}),
+    ...(options.mac !== undefined ? { mac: String(options.mac) } : {}),
+  });
+  const prepared = prepareRaw(edit.raw, path, path);
+  await renderPrepared(prepared, { ...options, out: options.out }, () => writeSpecFile(path, edit.text));
+  const node = prepared.model.nodes.find((n) => n.name === name)!;
+  console.log(`${path}: ${name} (${node.role}, ${node.ip}) is generation ${node.generation}: ${bootHint(options.out, name)}`);
+}
+
+async function add(name: string, spec: string | undefined, options: MembershipOptions): Promise<void> {
+  const path = specFileFor('add', spec);
+  if (!options.out) throw new UserError('--out DIR is missing: say where to write the seeds');
+  if (options.role !== 'etcd' && options.role !== 'postgres') throw new UserError(`--role ${options.role ?? '(missing)'}: use etcd or postgres`);
+  if (options.ip === undefined) throw new UserError('--ip is missing: give the new node\'s address');
+  const tags = options.tags === undefined ? undefined : parseTags(String(options.tags));
+  const edit = addNode(readSpecText(path), path, {
+    name: String(name),
+    role: options.role,
+    ip: String(options.ip),
+    ...(options.mac !== undefined ? { mac: String(options.mac) } : {}),
+    ...(tags ? { tags } : {}),
+  });
+  const prepared = prepareRaw(edit.raw, path, path);
+  await renderPrepared(prepared, { ...options, out: options.out }, () => writeSpecFile(path, edit.text));
+  console.log(`${path}: added ${name} (${options.role}, ${options.ip}): ${bootHint(options.out, name)}`);
+}
+
+const TAG_NAMES = ['nofailover', 'noloadbalance', 'clonefrom', 'nosync'] as const;
+
+function parseTags(list: string): NodeSpec['tags'] {
+  const tags: Record<string, boolean> = {};
+  for (const t of list.split(',').map((s) => s.trim()).filter(Boolean)) {
+    if (!(TAG_NAMES as readonly string[]).includes(t)) throw new UserError(`--tags ${list}: ${t} is not a Patroni tag pgha knows (${TAG_NAMES.join(', ')})`);
+    tags[t] = true;
+  }
+  return tags;
 }
 
 interface BakeCliOptions {
@@ -143,6 +218,26 @@ async function main(argv: string[]): Promise<number> {
     .option('--packer-compat <version>', 'Write Packer templates that Packer 1.6 (Debian 12) accepts: no required_plugins block')
     .option('--no-iso', 'Do not make the seed ISOs (nodes/<name>/seed.iso)')
     .action(render);
+  const membership = (c: ReturnType<typeof cli.command>) =>
+    c
+      .option('--out <dir>', 'Output folder: the whole cluster is rendered again (replaced whole)')
+      .option('--mac <mac>', 'The new machine\'s MAC (default: derived from cluster and node name)')
+      .option('--secrets <file>', 'Secrets file (default: beside the spec)')
+      .option('--cloud-init-schema <file>', 'cloud-init\'s schema-cloud-config-v1.json (default: the installed cloud-init\'s)')
+      .option('--packer-compat <version>', 'Packer templates for Packer 1.6 (Debian 12)')
+      .option('--no-iso', 'Do not make the seed ISOs');
+  membership(
+    cli
+      .command('replace <node> [spec]', 'New seed for a dead node: its machine joins the running cluster (spec updated: generation, --ip, --mac)')
+      .option('--ip <address>', 'The new machine\'s address, if it differs'),
+  ).action(replace);
+  membership(
+    cli
+      .command('add <name> [spec]', 'Add a node to the running cluster (spec updated) and write its seed')
+      .option('--role <role>', 'etcd or postgres')
+      .option('--ip <address>', 'Its address')
+      .option('--tags <list>', 'Patroni tags, comma-separated (nofailover, noloadbalance, clonefrom, nosync)'),
+  ).action(add);
   cli
     .command('bake [spec]', 'Bake the golden role images with Packer into DIR/images/')
     .option('--out <dir>', 'Output folder (images under DIR/images/)')

@@ -11,6 +11,8 @@ export interface NodeModel {
   role: Role;
   ip: string;
   mac: string;
+  /** 0: a member of the initial cluster; above 0: its seed joins the running cluster. */
+  generation: number;
   tags: { nofailover: boolean; noloadbalance: boolean; clonefrom: boolean; nosync: boolean };
 }
 
@@ -68,6 +70,7 @@ export function buildModel(spec: Spec): ClusterModel {
       role: n.role,
       ip: n.ip,
       mac: (n.mac ?? deriveMac(spec.cluster.name, n.name)).toLowerCase(),
+      generation: n.generation ?? 0,
       tags: {
         nofailover: n.tags?.nofailover ?? false,
         noloadbalance: n.tags?.noloadbalance ?? false,

@@ -20,17 +20,17 @@ export interface Prepared {
 /** spec file (or the built-in default) → validated model; every error of the spec at once as a UserError. */
 export function prepare(specPath: string | undefined): Prepared {
   const loaded = loadSpec(specPath);
-  const { spec, diagnostics } = validateSpec(loaded.raw);
+  return prepareRaw(loaded.raw, loaded.source, loaded.path);
+}
+
+/** Parsed spec data → validated model (also for a spec that pgha replace or pgha add changed in memory). */
+export function prepareRaw(raw: unknown, source: string, specPath?: string): Prepared {
+  const { spec, diagnostics } = validateSpec(raw);
   if (!spec) {
     const errors = diagnostics.filter((d) => d.severity === 'error');
-    throw new UserError(`${loaded.source}: ${errors.length} problem(s) to fix`, diagnostics.map(formatDiagnostic));
+    throw new UserError(`${source}: ${errors.length} problem(s) to fix`, diagnostics.map(formatDiagnostic));
   }
-  return {
-    model: buildModel(spec),
-    warnings: diagnostics,
-    source: loaded.source,
-    ...(loaded.path ? { specPath: loaded.path } : {}),
-  };
+  return { model: buildModel(spec), warnings: diagnostics, source, ...(specPath ? { specPath } : {}) };
 }
 
 /** Beside the spec (pgha.yaml → pgha.secrets.yaml), or beside the output folder for the built-in default (out → out.secrets.yaml). */

@@ -3,7 +3,8 @@ import type { ClusterModel, NodeModel } from '../model.js';
 import { PORTS } from '../model.js';
 import type { Secrets } from '../secrets.js';
 import { ASSET_DIR, type AssetName, type Assets } from '../render/assets.js';
-import { ETCD_DROPIN_PATH, ETCD_ENV_PATH, etcdClientUrl, renderEtcdDropin, renderEtcdEnv } from '../render/etcd.js';
+import { ETCD_DROPIN_PATH, ETCD_ENV_PATH, etcdClientUrl, etcdPeerUrl, renderEtcdDropin, renderEtcdEnv } from '../render/etcd.js';
+import { PEERS_CONFIG_PATH, PEERS_UNIT_PATH, renderPeersConfig, renderPeersUnit } from '../render/peers.js';
 import { HAPROXY_CONFIG_PATH, renderHaproxyConfig } from '../render/haproxy.js';
 import { KEEPALIVED_CONFIG_PATH, renderKeepalivedConfig } from '../render/keepalived.js';
 import { PATRONI_CONFIG_PATH, renderPatroniConfig } from '../render/patroni.js';
@@ -30,14 +31,22 @@ function script(assets: Assets, name: AssetName): WriteFile {
   return { path: `${ASSET_DIR}/${name}`, owner: 'root:root', permissions: '0755', content: assets[name] };
 }
 
-function etcdBootstrap(model: ClusterModel, node: NodeModel, secrets: Secrets): RoleBootstrap {
+/**
+ * An etcd member of the initial cluster starts with the seed's member list; a replacement or added one
+ * (generation above 0) first joins the running cluster through the other members (pgha-etcd-join).
+ */
+function etcdBootstrap(model: ClusterModel, node: NodeModel, secrets: Secrets, assets: Assets): RoleBootstrap {
+  const joins = node.generation > 0;
+  const others = model.etcdNodes.filter((n) => n.name !== node.name);
   return {
     files: [
       { path: ETCD_ENV_PATH, owner: 'root:etcd', permissions: '0640', content: renderEtcdEnv(model, node, secrets) },
       { path: ETCD_DROPIN_PATH, owner: 'root:root', permissions: '0644', content: renderEtcdDropin() },
+      ...(joins ? [script(assets, 'pgha-etcd-join')] : []),
     ],
     steps: [
       [NODE, 'reset-etcd', model.flavor.paths.etcdDataDir],
+      ...(joins ? [[NODE, 'join-etcd', ETCD_ENV_PATH, node.name, etcdPeerUrl(node), ...others.map(etcdClientUrl)]] : []),
       [NODE, 'start', 'etcd.service'],
       [NODE, 'wait-etcd', etcdClientUrl(node)],
     ],
@@ -50,13 +59,16 @@ function postgresBootstrap(model: ClusterModel, node: NodeModel, secrets: Secret
       script(assets, 'pgha-createcluster'),
       script(assets, 'pgha-clonecluster'),
       script(assets, 'pgha-check-haproxy'),
+      script(assets, 'pgha-peers'),
       { path: PATRONI_CONFIG_PATH, owner: 'postgres:postgres', permissions: '0600', content: renderPatroniConfig(model, node, secrets) },
       { path: HAPROXY_CONFIG_PATH, owner: 'root:root', permissions: '0644', content: renderHaproxyConfig(model) },
       { path: KEEPALIVED_CONFIG_PATH, owner: 'root:root', permissions: '0600', content: renderKeepalivedConfig(model, node, secrets) },
+      { path: PEERS_CONFIG_PATH, owner: 'root:root', permissions: '0644', content: renderPeersConfig(model, node) },
+      { path: PEERS_UNIT_PATH, owner: 'root:root', permissions: '0644', content: renderPeersUnit() },
     ],
     steps: [
       [NODE, 'drop-default-cluster'],
-      [NODE, 'start', 'patroni.service', 'haproxy.service', 'keepalived.service'],
+      [NODE, 'start', 'patroni.service', 'haproxy.service', 'keepalived.service', 'pgha-peers.service'],
       [NODE, 'wait-patroni', `http://${node.ip}:${PORTS.patroniRest}/health`],
     ],
   };
@@ -64,7 +76,7 @@ function postgresBootstrap(model: ClusterModel, node: NodeModel, secrets: Secret
 
 /** The #cloud-config user-data of one node: the common base plus its role's files and steps, then the sentinel. */
 export function renderUserData(model: ClusterModel, node: NodeModel, secrets: Secrets, assets: Assets): string {
-  const role = node.role === 'etcd' ? etcdBootstrap(model, node, secrets) : postgresBootstrap(model, node, secrets, assets);
+  const role = node.role === 'etcd' ? etcdBootstrap(model, node, secrets, assets) : postgresBootstrap(model, node, secrets, assets);
   const admin = model.admin;
   const config = {
     hostname: node.name,

@@ -13,7 +13,8 @@ export interface OutputFile {
 
 /**
  * Every node's NoCloud seed files. Pure: the same model, secrets and assets give byte-identical output.
- * user-data holds the node's secrets, hence mode 0600.
+ * user-data holds the node's secrets, hence mode 0600. A replaced node's generation is part of its instance-id,
+ * so that even an unchanged seed is a new instance to cloud-init.
  */
 export function renderCluster(model: ClusterModel, secrets: Secrets, assets: Assets): OutputFile[] {
   return model.nodes.flatMap((node) => {
@@ -22,7 +23,7 @@ export function renderCluster(model: ClusterModel, secrets: Secrets, assets: Ass
     const dir = `nodes/${node.name}`;
     return [
       { path: `${dir}/user-data`, content: userData, mode: 0o600 },
-      { path: `${dir}/meta-data`, content: renderMetaData(model, node, userData + networkConfig), mode: 0o644 },
+      { path: `${dir}/meta-data`, content: renderMetaData(model, node, userData + networkConfig + (node.generation > 0 ? `generation ${node.generation}\n` : '')), mode: 0o644 },
       { path: `${dir}/network-config`, content: networkConfig, mode: 0o644 },
     ];
   });

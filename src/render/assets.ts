@@ -4,7 +4,7 @@ import { packagePath } from '../paths.js';
 /** Where the node scripts from cloud-init/ are installed on every node. */
 export const ASSET_DIR = '/usr/local/lib/pgha';
 
-export const ASSET_NAMES = ['pgha-node', 'pgha-createcluster', 'pgha-clonecluster', 'pgha-check-haproxy'] as const;
+export const ASSET_NAMES = ['pgha-node', 'pgha-createcluster', 'pgha-clonecluster', 'pgha-check-haproxy', 'pgha-etcd-join', 'pgha-peers'] as const;
 export type AssetName = (typeof ASSET_NAMES)[number];
 
 /** The scripts that seeds install on the nodes, read once from the package's cloud-init/ folder. */

@@ -1,6 +1,14 @@
 import { PORTS, type ClusterModel } from '../model.js';
 
 export const HAPROXY_CONFIG_PATH = '/etc/haproxy/haproxy.cfg';
+/** Lines around the generated lists that pgha-peers rewrites on a running node (HAProxy servers, Keepalived peers). */
+export const PEERS_BEGIN = '# pgha-peers begin: kept up to date from Patroni\'s members by pgha-peers.service';
+export const PEERS_END = '# pgha-peers end';
+
+/** One backend server line; pgha-peers renders added or moved members with the same line ({name}, {ip}). */
+export function haproxyServerLine(model: ClusterModel, name: string, ip: string): string {
+  return `server ${name} ${ip}:${PORTS.postgres} maxconn ${model.haproxy.maxconn} check port ${PORTS.patroniRest}`;
+}
 
 function section(header: string, lines: string[]): string {
   return [header, ...lines.map((l) => `    ${l}`)].join('\n');
@@ -13,13 +21,15 @@ function section(header: string, lines: string[]): string {
  * status code is the same, and Patroni sends no body that HAProxy would hang up on (a logged reset per check).
  */
 export function renderHaproxyConfig(model: ClusterModel): string {
-  const { check, maxconn } = model.haproxy;
+  const { check } = model.haproxy;
   const backend = (name: string, uri: string) =>
     section(`backend ${name}`, [
       `option httpchk OPTIONS ${uri}`,
       'http-check expect status 200',
       `default-server inter ${check.inter} fastinter ${check.fastinter} downinter ${check.downinter} fall ${check.fall} rise ${check.rise} on-marked-down shutdown-sessions`,
-      ...model.postgresNodes.map((n) => `server ${n.name} ${n.ip}:${PORTS.postgres} maxconn ${maxconn} check port ${PORTS.patroniRest}`),
+      PEERS_BEGIN,
+      ...model.postgresNodes.map((n) => haproxyServerLine(model, n.name, n.ip)),
+      PEERS_END,
     ]);
   return [
     `# Written by pgha for cluster ${model.name}.`,

@@ -14,6 +14,8 @@ export interface NodeSpec {
   role: Role;
   ip: string;
   mac?: string;
+  /** 0: a member of the initial cluster; above 0: joins the running cluster (pgha replace, pgha add). */
+  generation?: number;
   tags?: PatroniTags;
 }
 

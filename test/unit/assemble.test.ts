@@ -56,16 +56,42 @@ test('postgres user-data: exact files with owners and modes; the default cluster
     ['/usr/local/lib/pgha/pgha-createcluster', 'root:root', '0755'],
     ['/usr/local/lib/pgha/pgha-clonecluster', 'root:root', '0755'],
     ['/usr/local/lib/pgha/pgha-check-haproxy', 'root:root', '0755'],
+    ['/usr/local/lib/pgha/pgha-peers', 'root:root', '0755'],
     ['/etc/patroni/config.yml', 'postgres:postgres', '0600'],
     ['/etc/haproxy/haproxy.cfg', 'root:root', '0644'],
     ['/etc/keepalived/keepalived.conf', 'root:root', '0600'],
+    ['/etc/pgha/peers.json', 'root:root', '0644'],
+    ['/etc/systemd/system/pgha-peers.service', 'root:root', '0644'],
   ]);
   assert.equal(cc.runcmd, [
     [NODE, 'drop-default-cluster'],
-    [NODE, 'start', 'patroni.service', 'haproxy.service', 'keepalived.service'],
+    [NODE, 'start', 'patroni.service', 'haproxy.service', 'keepalived.service', 'pgha-peers.service'],
     [NODE, 'wait-patroni', 'http://192.168.122.188:8008/health'],
     [NODE, 'done'],
   ]);
+});
+
+test('a replacement etcd member (generation above 0) joins the running cluster before it starts; its instance-id changes', () => {
+  const replaced = modelOf((s) => (s.nodes.find((n) => n.name === 'etcd2')!.generation = 1));
+  const files = renderCluster(replaced, TEST_SECRETS, assets);
+  const cc = parseUserData(files.find((f) => f.path === 'nodes/etcd2/user-data')!.content);
+  assert.equal(cc.runcmd, [
+    [NODE, 'reset-etcd', '/var/lib/etcd/default'],
+    [NODE, 'join-etcd', '/etc/default/etcd', 'etcd2', 'http://192.168.122.104:2380', 'http://192.168.122.18:2379', 'http://192.168.122.187:2379'],
+    [NODE, 'start', 'etcd.service'],
+    [NODE, 'wait-etcd', 'http://192.168.122.104:2379'],
+    [NODE, 'done'],
+  ]);
+  assert.is(writeFile(cc, '/usr/local/lib/pgha/pgha-etcd-join').content, assets['pgha-etcd-join']);
+  const before = renderCluster(defaultModel(), TEST_SECRETS, assets);
+  const id = (fs: typeof files, n: string) => fs.find((f) => f.path === `nodes/${n}/meta-data`)!.content;
+  assert.is.not(id(files, 'etcd2'), id(before, 'etcd2'));
+  assert.is(id(files, 'etcd1'), id(before, 'etcd1'), 'the other nodes keep theirs');
+  const pg = modelOf((s) => (s.nodes.find((n) => n.name === 'patroni2')!.generation = 1));
+  const pgFiles = renderCluster(pg, TEST_SECRETS, assets);
+  const userDataOf = (fs: typeof files) => fs.find((f) => f.path === 'nodes/patroni2/user-data')!.content;
+  assert.is(userDataOf(pgFiles), userDataOf(before), 'a Patroni replacement needs nothing else: it clones from the leader');
+  assert.is.not(id(pgFiles, 'patroni2'), id(before, 'patroni2'));
 });
 
 test('the node scripts are shipped byte for byte', () => {

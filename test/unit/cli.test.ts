@@ -119,6 +119,66 @@ test('init writes the default spec with a schema modeline; it validates; init re
   assert.is(pgha(['init', 'cluster.yaml'], dir).code, 2);
 });
 
+test('replace: the spec gets the node\'s generation (and --ip), comments kept; only that node\'s seed changes', () => {
+  assert.is(pgha(['init', 'c.yaml'], dir).code, 0);
+  assert.is(pgha(['render', 'c.yaml', '--out', 'out', '--no-iso'], dir).code, 0);
+  const before = tree(join(dir, 'out', 'nodes'));
+  const r = pgha(['replace', 'etcd2', 'c.yaml', '--out', 'out', '--no-iso', '--ip', '192.168.122.105'], dir);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, /etcd2 \(etcd, 192\.168\.122\.105\) is generation 1: boot its new machine with out\/nodes\/etcd2\/seed\.iso/);
+  const text = readFileSync(join(dir, 'c.yaml'), 'utf8');
+  assert.match(text, /^# yaml-language-server/, 'comments kept');
+  const etcd2 = (YAML.parse(text) as { nodes: { name: string; ip: string; generation?: number }[] }).nodes.find((n) => n.name === 'etcd2')!;
+  assert.equal([etcd2.ip, etcd2.generation], ['192.168.122.105', 1]);
+  const after = tree(join(dir, 'out', 'nodes'));
+  assert.match(after['etcd2/user-data']!, /join-etcd, \/etc\/default\/etcd, etcd2, "http:\/\/192\.168\.122\.105:2380"/);
+  assert.is.not(after['etcd2/meta-data'], before['etcd2/meta-data']);
+  const changed = (f: string) => after[f]!.split('\n').filter((l, i) => l !== before[f]!.split('\n')[i]);
+  assert.equal(changed('etcd1/user-data').map((l) => l.trim().split('=')[0]), ['ETCD_INITIAL_CLUSTER'], 'etcd1 only learns the new address (read at its first boot only)');
+  const again = pgha(['replace', 'etcd2', 'c.yaml', '--out', 'out', '--no-iso'], dir);
+  assert.is(again.code, 0, again.stderr);
+  assert.match(again.stdout, /is generation 2/);
+});
+
+test('replace and add refuse bad input with exit 2 and leave the spec alone', () => {
+  assert.is(pgha(['init', 'c.yaml'], dir).code, 0);
+  const spec = readFileSync(join(dir, 'c.yaml'), 'utf8');
+  const cases: [string[], RegExp][] = [
+    [['replace', 'etcd9', 'c.yaml', '--out', 'out'], /no node named etcd9; the nodes are etcd1, etcd2/],
+    [['replace', 'etcd1', '--out', 'out'], /give the spec file \(pgha init writes the built-in one\)/],
+    [['replace', 'etcd1', 'c.yaml', '--out', 'out', '--ip', '192.168.122.236'], /duplicate ip 192\.168\.122\.236/],
+    [['add', 'patroni1', 'c.yaml', '--out', 'out', '--role', 'postgres', '--ip', '192.168.122.50'], /a node named patroni1 exists; .*pgha replace patroni1/],
+    [['add', 'patroni4', 'c.yaml', '--out', 'out', '--role', 'pg', '--ip', '192.168.122.50'], /--role pg: use etcd or postgres/],
+    [['add', 'patroni4', 'c.yaml', '--out', 'out', '--role', 'postgres'], /--ip is missing/],
+    [['add', 'patroni4', 'c.yaml', '--out', 'out', '--role', 'postgres', '--ip', '192.168.122.50', '--tags', 'nofail'], /nofail is not a Patroni tag/],
+  ];
+  for (const [args, message] of cases) {
+    const r = pgha(args, dir);
+    assert.is(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+    assert.not.match(r.stderr, /\n\s+at /, 'no stack trace');
+  }
+  assert.is(readFileSync(join(dir, 'c.yaml'), 'utf8'), spec);
+  assert.not.ok(existsSync(join(dir, 'out')));
+});
+
+test('add: a new postgres node with tags and generation 1, in the flow style of the list; HAProxy and peers list it', () => {
+  const spec = [
+    'cluster: {name: c, flavor: debian-12}',
+    'network: {cidr: 10.9.0.0/24, gateway: 10.9.0.1, vip: 10.9.0.2}',
+    'nodes:',
+    ...['e1:etcd:11', 'e2:etcd:12', 'e3:etcd:13', 'p1:postgres:21', 'p2:postgres:22'].map((n) => n.split(':')).map(([name, role, ip]) => `  - {name: ${name}, role: ${role}, ip: 10.9.0.${ip}}`),
+    '',
+  ].join('\n');
+  writeFileSync(join(dir, 'c.yaml'), spec);
+  const r = pgha(['add', 'p3', 'c.yaml', '--out', 'out', '--no-iso', '--role', 'postgres', '--ip', '10.9.0.23', '--tags', 'nofailover'], dir);
+  assert.is(r.code, 0, r.stderr);
+  assert.is(readFileSync(join(dir, 'c.yaml'), 'utf8'), `${spec}  - {name: p3, role: postgres, ip: 10.9.0.23, generation: 1, tags: {nofailover: true}}\n`);
+  const files = tree(join(dir, 'out', 'nodes'));
+  assert.match(files['p3/user-data']!, /nofailover: true/);
+  assert.match(files['p1/user-data']!, /server p3 10\.9\.0\.23:5432/, 'a fresh render of the others knows it too');
+});
+
 test('warnings do not stop a render; unknown commands and missing --out are user errors', () => {
   const spec = structuredClone(DEFAULT_SPEC);
   spec.nodes.push({ name: 'etcd4', role: 'etcd', ip: '192.168.122.19' });

@@ -1,4 +1,5 @@
 import { test } from 'uvu';
+import { PEERS_BEGIN, PEERS_END } from '../../src/render/haproxy.js';
 import * as assert from 'uvu/assert';
 import { renderKeepalivedConfig } from '../../src/render/keepalived.js';
 import { defaultModel, modelOf, TEST_SECRETS } from '../helpers.js';
@@ -11,7 +12,10 @@ test('the VIP, router id and interface come from the spec', () => {
   assert.match(c, /virtual_ipaddress \{\n\s+192\.168\.122\.2\/24 dev enp1s0\n\s+\}/);
   assert.match(c, /virtual_router_id 69\n/);
   assert.match(c, /interface enp1s0\n/);
-  assert.match(c, /state BACKUP\n/);
+  assert.match(c, /state MASTER\n/, 'the first node takes the VIP at once');
+  assert.match(conf('patroni2'), /state BACKUP\n/);
+  assert.match(conf('patroni3'), /state BACKUP\n/);
+  assert.match(c, /interval 1\n\s+fall 2\n\s+rise 1\n/);
 });
 
 test('authentication uses the 8-character secret, never a longer one (mistake 5)', () => {
@@ -31,8 +35,8 @@ test('the HAProxy check needs no psmisc: it signals the pid from HAProxy\'s pid 
 test('unicast: the node\'s own address is the source and every other postgres node a peer', () => {
   const c = conf('patroni2');
   assert.match(c, /unicast_src_ip 192\.168\.122\.188\n/);
-  const peers = /unicast_peer \{\n([^}]*)\}/.exec(c)![1]!.trim().split(/\s+/);
-  assert.equal(peers, ['192.168.122.236', '192.168.122.95']);
+  const peers = /unicast_peer \{\n([^}]*)\}/.exec(c)![1]!.trim().split('\n').map((l) => l.trim());
+  assert.equal(peers, [PEERS_BEGIN, '192.168.122.236', '192.168.122.95', PEERS_END], 'between the markers pgha-peers rewrites');
 });
 
 test('multicast when unicast is turned off', () => {

@@ -1,0 +1,110 @@
+/**
+ * cloud-init/pgha-peers run for real (python3, HAProxy's config check) on the rendered HAProxy and Keepalived
+ * files of the default cluster, against a local HTTP server standing in for Patroni's /cluster, with a fake
+ * systemctl that records the reloads.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { packagePath } from '../../src/paths.js';
+import { renderHaproxyConfig } from '../../src/render/haproxy.js';
+import { renderKeepalivedConfig } from '../../src/render/keepalived.js';
+import { renderPeersConfig } from '../../src/render/peers.js';
+import { defaultModel, TEST_SECRETS } from '../helpers.js';
+
+const model = defaultModel();
+const node = model.postgresNodes.find((n) => n.name === 'patroni1')!;
+let dir = '';
+let members: { name: string; host: string }[] = [];
+let server: Server;
+let url = '';
+
+test.before(async () => {
+  server = createServer((_req, res) => {
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ members }));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/cluster`;
+});
+test.after(() => void server.close());
+
+test.before.each(() => {
+  dir = mkdtempSync(join(tmpdir(), 'pgha-peers-'));
+  mkdirSync(join(dir, 'bin'));
+  mkdirSync(join(dir, 'state'));
+  writeFileSync(join(dir, 'bin', 'systemctl'), `#!/bin/sh\necho "$*" >> ${join(dir, 'reloads')}\n`);
+  chmodSync(join(dir, 'bin', 'systemctl'), 0o755);
+  writeFileSync(join(dir, 'haproxy.cfg'), renderHaproxyConfig(model));
+  writeFileSync(join(dir, 'keepalived.conf'), renderKeepalivedConfig(model, node, TEST_SECRETS));
+  const config = JSON.parse(renderPeersConfig(model, node));
+  config.members_url = url;
+  config.haproxy.path = join(dir, 'haproxy.cfg');
+  config.keepalived.path = join(dir, 'keepalived.conf');
+  writeFileSync(join(dir, 'peers.json'), JSON.stringify(config));
+});
+test.after.each(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs pgha-peers once, asynchronously: the fake Patroni answers from this process. */
+async function runOnce() {
+  const r = await promisify(execFile)(packagePath('cloud-init', 'pgha-peers'), [join(dir, 'peers.json'), '--once'], {
+    encoding: 'utf8',
+    env: { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH}`, PGHA_STATE_DIR: join(dir, 'state') },
+  });
+  const read = (f: string) => {
+    try {
+      return readFileSync(join(dir, f), 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  return { out: r.stdout, haproxy: read('haproxy.cfg'), keepalived: read('keepalived.conf'), reloads: read('reloads') };
+}
+
+test('the seed\'s own members change nothing: pgha-peers writes the lists exactly as pgha renders them', async () => {
+  members = model.postgresNodes.map((n) => ({ name: n.name, host: n.ip }));
+  const r = await runOnce();
+  assert.is(r.haproxy, renderHaproxyConfig(model));
+  assert.is(r.keepalived, renderKeepalivedConfig(model, node, TEST_SECRETS));
+  assert.is(r.reloads, '');
+});
+
+test('a moved and an added member: both backends and the unicast peers updated, checked, reloaded; nobody dropped', async () => {
+  members = [
+    { name: 'patroni1', host: '192.168.122.236' },
+    { name: 'patroni2', host: '192.168.122.200' },
+    { name: 'patroni4', host: '192.168.122.201' },
+  ];
+  const r = await runOnce();
+  const servers = r.haproxy.split('\n').filter((l) => l.trim().startsWith('server ')).map((l) => l.trim());
+  assert.equal(servers, [
+    ...['patroni1 192.168.122.236', 'patroni2 192.168.122.200', 'patroni3 192.168.122.95', 'patroni4 192.168.122.201'],
+    ...['patroni1 192.168.122.236', 'patroni2 192.168.122.200', 'patroni3 192.168.122.95', 'patroni4 192.168.122.201'],
+  ].map((s) => `server ${s}:5432 maxconn 300 check port 8008`));
+  const peers = /unicast_peer \{\n([^}]*)\}/.exec(r.keepalived)![1]!.split('\n').map((l) => l.trim()).filter((l) => /^\d/.test(l));
+  assert.equal(peers, ['192.168.122.200', '192.168.122.95', '192.168.122.201'], 'every other node, patroni3 (down or not) kept');
+  assert.not.match(r.keepalived, /192\.168\.122\.188/);
+  assert.equal(r.reloads.trim().split('\n'), ['reload haproxy.service', 'reload keepalived.service']);
+  assert.match(r.out, /member patroni2 at 192\.168\.122\.200 \(was 192\.168\.122\.188\)/);
+  assert.match(r.out, /member patroni4 at 192\.168\.122\.201 \(new\)/);
+  const state = JSON.parse(readFileSync(join(dir, 'state', 'peers.json'), 'utf8'));
+  assert.is(state.patroni4, '192.168.122.201');
+  const again = await runOnce();
+  assert.is(again.reloads, r.reloads, 'a second pass with the same members reloads nothing');
+});
+
+test('Patroni not answering: the lists stay as they are', async () => {
+  members = [{ name: 'patroni2', host: '192.168.122.200' }];
+  server.close();
+  const r = await runOnce();
+  assert.is(r.haproxy, renderHaproxyConfig(model));
+  assert.is(r.reloads, '');
+});
+
+test.run();
