@@ -12,9 +12,10 @@ function hba(type: string, database: string, user: string, address: string, meth
 }
 
 /**
- * Remote access: scram-sha-256 only, never trust. Replication only for the replication user from the
- * postgres nodes; other connections from the cluster network (which includes HAProxy on the postgres nodes)
- * and the listed client networks.
+ * Remote access: scram-sha-256 only, never trust. Replication only for the replication user, from the cluster
+ * network: a replacement at a new address or an added node must be able to clone from a leader whose pg_hba
+ * came with the first seeds. Other connections from the cluster network (which includes HAProxy on the
+ * postgres nodes) and the listed client networks.
  */
 export function renderPgHba(model: ClusterModel): string[] {
   return [
@@ -23,7 +24,7 @@ export function renderPgHba(model: ClusterModel): string[] {
     hba('host', 'all', 'all', '::1/128', 'scram-sha-256'),
     hba('local', 'replication', 'all', '', 'peer'),
     hba('host', 'replication', 'replicator', '127.0.0.1/32', 'scram-sha-256'),
-    ...model.postgresNodes.map((n) => hba('host', 'replication', 'replicator', `${n.ip}/32`, 'scram-sha-256')),
+    hba('host', 'replication', 'replicator', model.network.cidr, 'scram-sha-256'),
     hba('host', 'all', 'all', model.network.cidr, 'scram-sha-256'),
     ...model.postgres.clientNetworks.map((c) => hba('host', 'all', 'all', c, 'scram-sha-256')),
   ];

@@ -97,9 +97,7 @@ export async function etcdHealthy(cluster: Cluster, nodes = cluster.nodes.filter
 }
 
 export async function etcdMembers(cluster: Cluster): Promise<string[]> {
-  const etcd = cluster.nodes.find((n) => n.role === 'etcd')!;
-  const r = await fetch(`http://${etcd.ip}:2379/v3/cluster/member/list`, { method: 'POST', body: '{}', signal: AbortSignal.timeout(1500) });
-  return ((await r.json()) as { members: { name: string }[] }).members.map((m) => m.name).sort();
+  return Object.keys(await etcdMemberUrls(cluster)).sort();
 }
 
 /** The postgres machines that hold the VIP on their interface (observed with `ip`). */
@@ -270,4 +268,72 @@ export async function killLeader(cluster: Cluster, writer: Writer, synchronous =
     acked: before.length,
     rejoinS: (Date.now() - restartedAt) / 1000,
   };
+}
+
+/** The peer and client URLs etcd lists for each member, by name, from whichever etcd node answers first. */
+export async function etcdMemberUrls(cluster: Cluster): Promise<Record<string, { peer: string[]; client: string[] }>> {
+  type Member = { name: string; peerURLs: string[]; clientURLs?: string[] };
+  const asks = cluster.nodes
+    .filter((n) => n.role === 'etcd')
+    .map(async (n) => {
+      const r = await fetch(`http://${n.ip}:2379/v3/cluster/member/list`, { method: 'POST', body: '{}', signal: AbortSignal.timeout(1500) });
+      return ((await r.json()) as { members: Member[] }).members;
+    });
+  const members = await Promise.any(asks).catch(() => {
+    throw new Error('no etcd member answers');
+  });
+  return Object.fromEntries(members.map((m) => [m.name, { peer: m.peerURLs, client: m.clientURLs ?? [] }]));
+}
+
+/**
+ * The on-call case for an etcd member: its machine is dead; `pgha replace` (with a new address if given) and a
+ * new machine from the new seed. Resolves with the seconds from the new machine's start to 3 healthy members
+ * that list it at its address.
+ */
+export async function replaceEtcd(cluster: Cluster, node: string, newIp?: string): Promise<number> {
+  await cluster.kill(node);
+  cluster.pgha(['replace', node, 'spec.yaml', '--out', 'out', '--no-iso', ...(newIp ? ['--ip', newIp] : [])]);
+  await cluster.boot(node);
+  const booted = Date.now();
+  const ip = cluster.node(node).ip;
+  await waitFor(`${node} a healthy member again at ${ip}`, 180_000, async () => {
+    const urls = await etcdMemberUrls(cluster);
+    const names = Object.keys(urls).sort();
+    const ok = names.length === 3 && names.every(Boolean) && urls[node]?.client.includes(`http://${ip}:2379`) && (await etcdHealthy(cluster));
+    return ok ? true : undefined;
+  });
+  return (Date.now() - booted) / 1000;
+}
+
+/** A dead replica's replacement (same address): seconds from the new machine's start to streaming with lag 0. */
+export async function replaceReplica(cluster: Cluster, node: string): Promise<number> {
+  await cluster.kill(node);
+  cluster.pgha(['replace', node, 'spec.yaml', '--out', 'out', '--no-iso']);
+  await cluster.boot(node);
+  const booted = Date.now();
+  await streaming(cluster, node, 180_000);
+  return (Date.now() - booted) / 1000;
+}
+
+/** A new postgres node: seconds from its machine's start to streaming with lag 0. */
+export async function addReplica(cluster: Cluster, node: string, ip: string): Promise<number> {
+  cluster.pgha(['add', node, 'spec.yaml', '--out', 'out', '--no-iso', '--role', 'postgres', '--ip', ip]);
+  await cluster.boot(node);
+  const booted = Date.now();
+  await streaming(cluster, node, 180_000);
+  return (Date.now() - booted) / 1000;
+}
+
+/** The addresses VIP:5001 sends `tries` new connections to. */
+export async function readTargets(cluster: Cluster, tries: number): Promise<Set<string>> {
+  const seen = new Set<string>();
+  for (let i = 0; i < tries; i++) {
+    try {
+      const [row] = await query<{ addr: string }>(cluster, cluster.vip, 5001, 'SELECT host(inet_server_addr()) AS addr');
+      if (row) seen.add(row.addr);
+    } catch {
+      // a check interval may still be marking a server up
+    }
+  }
+  return seen;
 }

@@ -8,12 +8,17 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SENTINEL_PATH } from '../../src/assemble/cloud-config.js';
 import {
+  addReplica,
   etcdHealthy,
   etcdMembers,
+  etcdMemberUrls,
   killLeader,
   leaderOf,
   patroniMembers,
   query,
+  readTargets,
+  replaceEtcd,
+  replaceReplica,
   sleep,
   streaming,
   switchover,
@@ -23,6 +28,7 @@ import {
 } from './cluster-client.js';
 import { ensureDocker, removeMachineImages, startCluster, testSpec, type Cluster } from './machines.js';
 
+const SUBNET = 73;
 let cluster: Cluster;
 let writer: Writer;
 const ip = (node: string) => cluster.node(node).ip;
@@ -30,7 +36,7 @@ const report = (line: string) => console.log(`    ${line}`);
 
 test.before(async () => {
   ensureDocker();
-  cluster = await startCluster('pghact', testSpec('pghact', 73));
+  cluster = await startCluster('pghact', testSpec('pghact', SUBNET));
   writer = new Writer(cluster, cluster.vip, 5000).start();
 });
 
@@ -129,6 +135,52 @@ test('an etcd machine killed: the cluster keeps working; started again, etcd has
   await cluster.start('etcd2');
   await waitFor('3 healthy etcd members', 60_000, async () => ((await etcdHealthy(cluster)) ? true : undefined));
   assert.equal(await etcdMembers(cluster), ['etcd1', 'etcd2', 'etcd3']);
+  await writer.ackAfter(Date.now(), 10_000);
+});
+
+test('etcd2 replaced by a new machine, at the same address, then at a new one: 3 healthy members; Patroni unaffected; writes go on', async () => {
+  const leader = await leaderOf(cluster);
+  const same = await replaceEtcd(cluster, 'etcd2');
+  report(`etcd2 replaced at its address: healthy member ${same.toFixed(1)} s after its new machine started`);
+  const moved = await replaceEtcd(cluster, 'etcd2', `10.${SUBNET}.0.14`);
+  report(`etcd2 replaced at a new address: healthy member ${moved.toFixed(1)} s after its new machine started`);
+  const urls = await etcdMemberUrls(cluster);
+  assert.equal(urls.etcd2!.peer, [`http://10.${SUBNET}.0.14:2380`]);
+  assert.equal(Object.keys(urls).sort(), ['etcd1', 'etcd2', 'etcd3']);
+  await waitFor('the sentinel on etcd2', 30_000, () => cluster.exec('etcd2', ['test', '-e', SENTINEL_PATH]));
+  assert.match(await cluster.exec('etcd2', ['cat', '/var/lib/pgha/status']), /removed dead member etcd2 .*\n.*added member etcd2 at http:\/\/10\.\d+\.0\.14:2380/);
+  assert.is(await leaderOf(cluster), leader, 'Patroni kept its leader');
+  await writer.ackAfter(Date.now(), 10_000);
+});
+
+test('a replica\'s machine replaced: the new one streams with lag 0, the dead member and its slot are gone, reads reach it', async () => {
+  const leader = (await leaderOf(cluster))!;
+  const [holder] = await vipHolders(cluster);
+  const replica = ['pg1', 'pg2', 'pg3'].find((n) => n !== leader && n !== holder)!;
+  const seconds = await replaceReplica(cluster, replica);
+  report(`replica ${replica} replaced: streaming ${seconds.toFixed(1)} s after its new machine started`);
+  const members = await patroniMembers(cluster);
+  assert.equal(members.map((m) => m.name).sort(), ['pg1', 'pg2', 'pg3'], 'one member per name: the dead one\'s key expired');
+  const slots = await query<{ slot_name: string }>(cluster, ip(leader), 5432, 'SELECT slot_name FROM pg_replication_slots ORDER BY 1');
+  assert.equal(slots.map((r) => r.slot_name), ['pg1', 'pg2', 'pg3'].filter((n) => n !== leader));
+  const reached = await waitFor(`reads on ${replica}`, 30_000, async () => ((await readTargets(cluster, 6)).has(ip(replica)) ? true : undefined));
+  assert.ok(reached);
+});
+
+test('a fourth postgres node added: it streams; every other node\'s HAProxy and Keepalived learn it; reads reach it', async () => {
+  const pg4 = `10.${SUBNET}.0.24`;
+  const seconds = await addReplica(cluster, 'pg4', pg4);
+  report(`pg4 added: streaming ${seconds.toFixed(1)} s after its machine started`);
+  for (const n of ['pg1', 'pg2', 'pg3']) {
+    await waitFor(`${n} knowing pg4`, 30_000, async () => {
+      const haproxy = await cluster.exec(n, ['cat', '/etc/haproxy/haproxy.cfg']);
+      const keepalived = await cluster.exec(n, ['cat', '/etc/keepalived/keepalived.conf']);
+      return haproxy.split(`server pg4 ${pg4}:5432`).length === 3 && keepalived.includes(`\n        ${pg4}\n`) ? true : undefined;
+    });
+  }
+  await waitFor('reads on pg4', 30_000, async () => ((await readTargets(cluster, 6)).has(pg4) ? true : undefined));
+  const slots = await query<{ slot_name: string }>(cluster, ip((await leaderOf(cluster))!), 5432, 'SELECT slot_name FROM pg_replication_slots');
+  assert.ok(slots.some((r) => r.slot_name === 'pg4'));
   await writer.ackAfter(Date.now(), 10_000);
 });
 

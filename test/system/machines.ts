@@ -120,7 +120,19 @@ export interface Cluster {
   exec(node: string, cmd: string[]): Promise<string>;
   kill(node: string): Promise<void>;
   start(node: string): Promise<void>;
+  /** Runs pgha in the cluster's folder (spec.yaml, its secrets, out/), as the on-call engineer would; throws on failure. */
+  pgha(args: string[]): string;
+  /**
+   * A new machine for `node` from the current spec and seed (after pgha replace or pgha add): the node's old
+   * machine, if any, is removed first, as a dead VM would be deleted. Resolves once it has started.
+   */
+  boot(node: string): Promise<void>;
   dispose(): Promise<void>;
+}
+
+interface ClusterFile {
+  network: { cidr: string; gateway: string; vip: string };
+  nodes: MachineNode[];
 }
 
 /**
@@ -130,9 +142,15 @@ export interface Cluster {
 export async function startCluster(name: string, spec: string): Promise<Cluster> {
   const dir = mkdtempSync(join(tmpdir(), `pgha-${name}-`));
   writeFileSync(join(dir, 'spec.yaml'), spec);
-  const render = runPgha(['render', 'spec.yaml', '--out', 'out', '--no-iso'], dir);
-  if (render.status !== 0) throw new Error(`render failed: ${render.stderr}`);
-  const parsed = YAML.parse(spec) as { network: { cidr: string; gateway: string; vip: string }; nodes: MachineNode[] };
+  const pgha = (args: string[]) => {
+    const r = runPgha(args, dir);
+    if (r.status !== 0) throw new Error(`pgha ${args.join(' ')} failed (exit ${r.status}): ${r.stderr}`);
+    return r.stdout;
+  };
+  pgha(['render', 'spec.yaml', '--out', 'out', '--no-iso']);
+  const current = () => YAML.parse(readFileSync(join(dir, 'spec.yaml'), 'utf8')) as ClusterFile;
+  const parsed = current();
+  const nodes = parsed.nodes;
   const secrets = YAML.parse(readFileSync(join(dir, 'spec.secrets.yaml'), 'utf8'));
 
   const client = await getContainerRuntimeClient();
@@ -159,46 +177,46 @@ export async function startCluster(name: string, spec: string): Promise<Cluster>
     rmSync(dir, { recursive: true, force: true });
   });
 
+  const seed = (node: string, file: string) => ({
+    content: readFileSync(join(dir, 'out', 'nodes', node, file)),
+    target: `/var/lib/cloud/seed/nocloud/${file}`,
+    mode: 0o600,
+  });
+  let machines = 0;
+  /** Creates and starts the machine of `n` with its seed; its container is named after the node and a counter. */
+  const startMachine = async (n: MachineNode) => {
+    const c = new MachineContainer(machineImage(n.role), networkName, n.ip)
+      .withName(`pgha-${name}-${n.name}-${++machines}`)
+      .withHostname(n.name)
+      .withNetworkMode(networkName)
+      .withLabels({ [LABEL]: '1' })
+      .withAddedCapabilities('ALL')
+      .withDroppedCapabilities('SYS_RESOURCE')
+      .withSecurityOpt('seccomp=unconfined', 'apparmor=unconfined')
+      .withBindMounts([{ source: '/sys/fs/cgroup', target: '/sys/fs/cgroup', mode: 'rw' }])
+      .withTmpFs({ '/run': 'rw', '/run/lock': 'rw', '/tmp': 'rw' })
+      .withCopyContentToContainer([seed(n.name, 'user-data'), seed(n.name, 'meta-data')]);
+    ids.set(n.name, (await c.start()).getId());
+  };
+  const container = (node: string) => {
+    const id = ids.get(node);
+    if (!id) throw new Error(`no machine ${node}`);
+    return client.container.getById(id);
+  };
+
   try {
-    const seed = (node: string, file: string) => ({
-      content: readFileSync(join(dir, 'out', 'nodes', node, file)),
-      target: `/var/lib/cloud/seed/nocloud/${file}`,
-      mode: 0o600,
-    });
-    const created = await Promise.all(
-      parsed.nodes.map(async (n) => {
-        const c = new MachineContainer(machineImage(n.role), networkName, n.ip)
-          .withName(`pgha-${name}-${n.name}`)
-          .withHostname(n.name)
-          .withNetworkMode(networkName)
-          .withLabels({ [LABEL]: '1' })
-          .withAddedCapabilities('ALL')
-          .withDroppedCapabilities('SYS_RESOURCE')
-          .withSecurityOpt('seccomp=unconfined', 'apparmor=unconfined')
-          .withBindMounts([{ source: '/sys/fs/cgroup', target: '/sys/fs/cgroup', mode: 'rw' }])
-          .withTmpFs({ '/run': 'rw', '/run/lock': 'rw', '/tmp': 'rw' })
-          .withCopyContentToContainer([seed(n.name, 'user-data'), seed(n.name, 'meta-data')]);
-        return [n.name, c] as const;
-      }),
-    );
-    // Created first (copying the seeds), then started together: "all machines started" is one moment.
-    const started = await Promise.all(created.map(async ([node, c]) => [node, await c.start()] as const));
+    // Started in parallel: "all machines started" is when the last start returned.
+    await Promise.all(nodes.map(startMachine));
     const startedAt = Date.now();
-    for (const [node, s] of started) ids.set(node, s.getId());
-    const container = (node: string) => {
-      const id = ids.get(node);
-      if (!id) throw new Error(`no machine ${node}`);
-      return client.container.getById(id);
-    };
     return {
       name,
       dir,
       vip: parsed.network.vip,
-      nodes: parsed.nodes,
+      nodes,
       secrets,
       startedAt,
       container,
-      node: (n) => parsed.nodes.find((x) => x.name === n) ?? assertNever(n),
+      node: (n) => nodes.find((x) => x.name === n) ?? assertNever(n),
       async exec(node, cmd) {
         const r = await client.container.exec(container(node), cmd);
         if (r.exitCode !== 0) throw new Error(`${node}: ${cmd.join(' ')} exited ${r.exitCode}: ${r.stderr}`);
@@ -206,6 +224,16 @@ export async function startCluster(name: string, spec: string): Promise<Cluster>
       },
       kill: async (node) => void (await container(node).kill({ signal: 'SIGKILL' })),
       start: async (node) => void (await container(node).start()),
+      pgha,
+      async boot(node) {
+        const spec = current().nodes.find((x) => x.name === node) ?? assertNever(node);
+        if (ids.has(node)) await container(node).remove({ force: true, v: true });
+        ids.delete(node);
+        const i = nodes.findIndex((x) => x.name === node);
+        if (i >= 0) nodes[i] = spec;
+        else nodes.push(spec);
+        await startMachine(spec);
+      },
       dispose,
     };
   } catch (e) {

@@ -83,13 +83,13 @@ test('credentials come from the secrets; none of the reference\'s passwords appe
   for (const s of REFERENCE_SECRETS) assert.not.ok(text.includes(s), s);
 });
 
-test('pg_hba: scram-sha-256 for every remote rule, never trust; replication only from postgres nodes', () => {
+test('pg_hba: scram-sha-256 for every remote rule, never trust; replication only for the replicator, from the cluster network', () => {
   const m = modelOf((s) => (s.postgres!.clientNetworks = ['10.20.0.0/16']));
   const lines = renderPgHba(m).map((l) => l.split(/\s+/));
   assert.not.ok(lines.some((l) => l.includes('trust')));
   for (const l of lines.filter((l) => l[0] === 'host')) assert.is(l[4], 'scram-sha-256');
   const replication = lines.filter((l) => l[0] === 'host' && l[1] === 'replication').map((l) => l[3]);
-  assert.equal(replication, ['127.0.0.1/32', '192.168.122.236/32', '192.168.122.188/32', '192.168.122.95/32']);
+  assert.equal(replication, ['127.0.0.1/32', '192.168.122.0/24']);
   const all = lines.filter((l) => l[0] === 'host' && l[1] === 'all').map((l) => l[3]);
   assert.equal(all, ['127.0.0.1/32', '::1/128', '192.168.122.0/24', '10.20.0.0/16']);
 });
