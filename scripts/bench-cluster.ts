@@ -5,10 +5,24 @@
  * etcd heartbeat 1000 / election 5000 ms). The runs go one after the other, not at the same time, so that they
  * do not share this machine's two cores. Each run: all machines started -> first write acknowledged through
  * VIP:5000, then KILLS kills of the leader's machine under one write every 100 ms (each machine started again
- * and streaming before the next kill). The last line is one JSON object. Needs root and a Docker engine
+ * and streaming before the next kill). With pgha's defaults it then replaces etcd2, replaces a replica and adds
+ * pg4 (pgha replace / pgha add and a new machine), timing each from the new machine's start to healthy. The
+ * last line is one JSON object. Needs root and a Docker engine
  * (started when none runs).
  */
-import { killLeader, streaming, waitFor, Writer, patroniMembers, type LeaderKill } from '../test/system/cluster-client.js';
+import {
+  addReplica,
+  killLeader,
+  leaderOf,
+  patroniMembers,
+  replaceEtcd,
+  replaceReplica,
+  streaming,
+  vipHolders,
+  waitFor,
+  Writer,
+  type LeaderKill,
+} from '../test/system/cluster-client.js';
 import { ensureDocker, removeMachineImages, startCluster, testSpec } from '../test/system/machines.js';
 
 const KILLS = Number(process.env.PGHA_BENCH_KILLS ?? 3);
@@ -30,6 +44,8 @@ const RUNS = [
 interface RunResult {
   timeToClusterS: number;
   kills: LeaderKill[];
+  /** With pgha's defaults: new machine started -> healthy, for a replaced etcd member, a replaced replica, an added replica. */
+  membership?: { replaceEtcdS: number; replacePostgresS: number; addReplicaS: number };
 }
 
 const median = (xs: number[]) => {
@@ -39,7 +55,7 @@ const median = (xs: number[]) => {
 };
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
-async function run(name: string, subnet: number, extra: string, synchronous: boolean): Promise<RunResult> {
+async function run(name: string, subnet: number, extra: string, synchronous: boolean, membership: boolean): Promise<RunResult> {
   const cluster = await startCluster(name, testSpec(name, subnet, extra));
   const writer = new Writer(cluster, cluster.vip, 5000).start();
   try {
@@ -60,7 +76,15 @@ async function run(name: string, subnet: number, extra: string, synchronous: boo
           `${k.missing} of ${k.acked} acknowledged writes missing, rejoined in ${k.rejoinS.toFixed(1)} s`,
       );
     }
-    return { timeToClusterS, kills };
+    if (!membership) return { timeToClusterS, kills };
+    const replaceEtcdS = await replaceEtcd(cluster, 'etcd2');
+    const leader = await leaderOf(cluster);
+    const [holder] = await vipHolders(cluster);
+    const replica = ['pg1', 'pg2', 'pg3'].find((n) => n !== leader && n !== holder)!;
+    const replacePostgresS = await replaceReplica(cluster, replica);
+    const addReplicaS = await addReplica(cluster, 'pg4', `10.${subnet}.0.24`);
+    console.log(`  etcd2 replaced in ${replaceEtcdS.toFixed(1)} s, ${replica} replaced in ${replacePostgresS.toFixed(1)} s, pg4 added in ${addReplicaS.toFixed(1)} s`);
+    return { timeToClusterS, kills, membership: { replaceEtcdS, replacePostgresS, addReplicaS } };
   } finally {
     await writer.stop();
     await cluster.dispose();
@@ -73,7 +97,7 @@ try {
   let subnet = 80;
   for (const r of RUNS) {
     console.log(`${r.title}:`);
-    results[r.key] = await run(`bench${r.key}`, subnet++, r.extra, r.synchronous);
+    results[r.key] = await run(`bench${r.key}`, subnet++, r.extra, r.synchronous, r.key === 'pgha');
   }
 } finally {
   removeMachineImages();
@@ -106,5 +130,8 @@ console.log(
     reference_rto_s_median: round1(median(rtos('reference'))),
     reference_rto_s_range: [round1(Math.min(...rtos('reference'))), round1(Math.max(...rtos('reference')))],
     reference_lost_writes: lost('reference'),
+    replace_etcd_s: round1(results.pgha!.membership!.replaceEtcdS),
+    replace_postgres_s: round1(results.pgha!.membership!.replacePostgresS),
+    add_replica_s: round1(results.pgha!.membership!.addReplicaS),
   }),
 );
