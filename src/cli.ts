@@ -9,7 +9,7 @@ import { findIsoTool, makeSeedIsos } from './iso.js';
 import { writeOutput } from './output.js';
 import { defaultSecretsPath, loadRenderInputs, prepare, prepareRaw, renderAll, type Prepared } from './pipeline.js';
 import type { PackerTarget } from './packer/template.js';
-import { readSecretsFile, writeSecretsFile } from './secrets.js';
+import { readSecretsFile, secretsFromEnv, writeSecretsFile } from './secrets.js';
 import { DEFAULT_SPEC } from './spec/default.js';
 import { addNode, readSpecText, replaceNode } from './spec/edit.js';
 import type { NodeSpec } from './spec/types.js';
@@ -64,7 +64,7 @@ async function renderPrepared(prepared: Prepared, options: RenderOptions & { out
   const loaded = readSecretsFile(secretsPath);
   if (loaded.warning) warn(`warning: ${loaded.warning}`);
   const target = packerTarget(options.packerCompat);
-  const rendered = renderAll(model, loaded.secrets, loadRenderInputs(target));
+  const rendered = renderAll(model, secretsFromEnv(process.env, loaded.secrets), loadRenderInputs(target));
 
   const schemaPath = options.cloudInitSchema ?? findCloudConfigSchema();
   if (options.cloudInitSchema && !existsSync(options.cloudInitSchema)) {
@@ -100,7 +100,7 @@ async function renderPrepared(prepared: Prepared, options: RenderOptions & { out
   });
   console.log(`wrote ${model.nodes.length} node seeds${isoTool ? ` and seed ISOs (${isoTool})` : ''} to ${options.out}/nodes/, launch scripts to ${options.out}/launch/`);
   console.log(`wrote Packer templates (${target === 'modern' ? 'Packer >= 1.7' : 'Packer 1.6 compatible'}) to ${options.out}/packer/`);
-  console.log(`${rendered.secretsText ? 'generated' : 'reused'} secrets: ${secretsPath}`);
+  console.log(rendered.secretsText ? `generated secrets: ${secretsPath}` : loaded.secrets ? `reused secrets: ${secretsPath}` : 'secrets from the PGHA_SECRET_* environment variables (no secrets file written)');
 }
 
 interface MembershipOptions extends RenderOptions {

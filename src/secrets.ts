@@ -138,3 +138,29 @@ export function writeSecretsFile(path: string, text: string): void {
   closeSync(fd);
   renameSync(tmp, path);
 }
+
+/** PGHA_SECRET_SUPERUSER_PASSWORD, ... and PGHA_SECRET_USER_<NAME> for the spec's users: the environment variable of each secret. */
+export function secretEnvName(key: (typeof FIXED_KEYS)[number]): string {
+  return `PGHA_SECRET_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+}
+
+/**
+ * Secrets given in the environment (for CI), over those of the secrets file. When the environment holds them
+ * all, nothing is generated and no secrets file is written. Checked like the file's; messages name variables,
+ * never values.
+ */
+export function secretsFromEnv(env: NodeJS.ProcessEnv, base: Partial<Secrets> | undefined): Partial<Secrets> | undefined {
+  const fixed: Record<string, string> = {};
+  for (const k of FIXED_KEYS) {
+    const v = env[secretEnvName(k)];
+    if (v !== undefined) fixed[k] = v;
+  }
+  const users: Record<string, string> = {};
+  for (const [name, v] of Object.entries(env)) {
+    const m = /^PGHA_SECRET_USER_(.+)$/.exec(name);
+    if (m && v !== undefined) users[m[1]!.toLowerCase()] = v;
+  }
+  if (Object.keys(fixed).length === 0 && Object.keys(users).length === 0) return base;
+  const merged = { ...base, ...fixed, users: { ...(base?.users ?? {}), ...users } };
+  return parseSecrets(YAML.stringify(merged), 'the PGHA_SECRET_* environment variables');
+}

@@ -179,6 +179,48 @@ test('add: a new postgres node with tags and generation 1, in the flow style of 
   assert.match(files['p1/user-data']!, /server p3 10\.9\.0\.23:5432/, 'a fresh render of the others knows it too');
 });
 
+test('secrets discipline: no secret value in CLI output, Packer templates or launch scripts; secret-bearing files 0600', () => {
+  const r = pgha(['render', '--out', 'out', '--no-iso'], dir);
+  assert.is(r.code, 0, r.stderr);
+  const secrets = YAML.parse(readFileSync(join(dir, 'out.secrets.yaml'), 'utf8'));
+  const values = [...Object.values(secrets).filter((v): v is string => typeof v === 'string'), ...Object.values(secrets.users as Record<string, string>)];
+  assert.ok(values.length >= 7);
+  const files = tree(join(dir, 'out'));
+  for (const [path, content] of Object.entries(files)) {
+    const bearing = values.some((v) => content.includes(v));
+    if (path.startsWith('packer/') || path.startsWith('launch/') || path.endsWith('meta-data') || path.endsWith('network-config')) {
+      assert.not.ok(bearing, `${path} holds a secret`);
+    }
+    if (bearing) assert.is(statSync(join(dir, 'out', path)).mode & 0o077, 0, `${path} holds secrets and is readable by others`);
+  }
+  for (const v of values) assert.not.ok(r.stdout.includes(v) || r.stderr.includes(v), 'a secret in the CLI output');
+  assert.is(statSync(join(dir, 'out.secrets.yaml')).mode & 0o777, 0o600);
+});
+
+test('secrets from PGHA_SECRET_* variables (CI): used as given, no secrets file; a bad one names the variable, not the value', () => {
+  const env = {
+    ...process.env,
+    PGHA_SECRET_SUPERUSER_PASSWORD: 'EnvSuperuser0000000000000000000A',
+    PGHA_SECRET_REPLICATION_PASSWORD: 'EnvReplication000000000000000000',
+    PGHA_SECRET_REWIND_PASSWORD: 'EnvRewind00000000000000000000000',
+    PGHA_SECRET_REST_API_PASSWORD: 'EnvRestApi0000000000000000000000',
+    PGHA_SECRET_KEEPALIVED_AUTH_PASS: 'EnvVrrp1',
+    PGHA_SECRET_ETCD_INITIAL_CLUSTER_TOKEN: 'EnvEtcdToken000000000000',
+    PGHA_SECRET_USER_ADMIN: 'EnvAdmin000000000000000000000000',
+  };
+  const r = pgha(['render', '--out', 'out', '--no-iso'], dir, env);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, /secrets from the PGHA_SECRET_\* environment variables \(no secrets file written\)/);
+  assert.not.ok(existsSync(join(dir, 'out.secrets.yaml')));
+  const userData = readFileSync(join(dir, 'out', 'nodes', 'patroni1', 'user-data'), 'utf8');
+  for (const v of ['EnvSuperuser0000000000000000000A', 'EnvRestApi0000000000000000000000', 'EnvVrrp1', 'EnvAdmin000000000000000000000000']) assert.ok(userData.includes(v), v);
+  const bad = pgha(['render', '--out', 'out2', '--no-iso'], dir, { ...env, PGHA_SECRET_REWIND_PASSWORD: 'has space;rm' });
+  assert.is(bad.code, 2);
+  assert.match(bad.stderr, /PGHA_SECRET_\* environment variables: rewindPassword may hold only letters and digits/);
+  assert.not.ok(bad.stderr.includes('has space'), 'the value is not printed');
+  assert.not.ok(existsSync(join(dir, 'out2')));
+});
+
 test('warnings do not stop a render; unknown commands and missing --out are user errors', () => {
   const spec = structuredClone(DEFAULT_SPEC);
   spec.nodes.push({ name: 'etcd4', role: 'etcd', ip: '192.168.122.19' });
