@@ -5,15 +5,20 @@
  * etcd heartbeat 1000 / election 5000 ms). The runs go one after the other, not at the same time, so that they
  * do not share this machine's two cores. Each run: all machines started -> first write acknowledged through
  * VIP:5000, then KILLS kills of the leader's machine under one write every 100 ms (each machine started again
- * and streaming before the next kill). With pgha's defaults it then replaces etcd2, replaces a replica and adds
+ * and streaming before the next kill). Then the leader is cut off from the other machines while writes go
+ * through the VIP and directly to it (pgha's defaults, with and without synchronous_mode), and etcd loses
+ * quorum for 20 s (pgha's defaults, with failsafe_mode; the reference run, without). With pgha's defaults it
+ * then replaces etcd2, replaces a replica and adds
  * pg4 (pgha replace / pgha add and a new machine), timing each from the new machine's start to healthy. The
  * last line is one JSON object. Needs root and a Docker engine
  * (started when none runs).
  */
 import {
   addReplica,
+  etcdQuorumLoss,
   killLeader,
   leaderOf,
+  partitionLeader,
   patroniMembers,
   replaceEtcd,
   replaceReplica,
@@ -22,6 +27,7 @@ import {
   waitFor,
   Writer,
   type LeaderKill,
+  type Partition,
 } from '../test/system/cluster-client.js';
 import { ensureDocker, removeMachineImages, startCluster, testSpec } from '../test/system/machines.js';
 
@@ -32,10 +38,10 @@ const RUNS = [
   { key: 'sync', title: "pgha's defaults + synchronous_mode", synchronous: true, extra: 'patroni: {synchronousMode: true}\n' },
   {
     key: 'reference',
-    title: "the reference's timings",
+    title: "the reference's timings (and no failsafe_mode)",
     synchronous: false,
     extra:
-      'patroni: {ttl: 30, loopWait: 10, retryTimeout: 10}\n' +
+      'patroni: {ttl: 30, loopWait: 10, retryTimeout: 10, failsafeMode: false}\n' +
       'haproxy: {check: {inter: 3s, fastinter: 3s, downinter: 3s, fall: 3, rise: 2}}\n' +
       'etcd: {heartbeatIntervalMs: 1000, electionTimeoutMs: 5000}\n',
   },
@@ -46,7 +52,11 @@ interface RunResult {
   kills: LeaderKill[];
   /** With pgha's defaults: new machine started -> healthy, for a replaced etcd member, a replaced replica, an added replica. */
   membership?: { replaceEtcdS: number; replacePostgresS: number; addReplicaS: number };
+  partition?: Partition;
+  quorumLoss?: string;
 }
+
+type RunSpec = (typeof RUNS)[number];
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -55,8 +65,9 @@ const median = (xs: number[]) => {
 };
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
-async function run(name: string, subnet: number, extra: string, synchronous: boolean, membership: boolean): Promise<RunResult> {
-  const cluster = await startCluster(name, testSpec(name, subnet, extra));
+async function run(r: RunSpec, subnet: number): Promise<RunResult> {
+  const name = `bench${r.key}`;
+  const cluster = await startCluster(name, testSpec(name, subnet, r.extra));
   const writer = new Writer(cluster, cluster.vip, 5000).start();
   try {
     const first = await writer.ackAfter(0, 300_000);
@@ -69,14 +80,27 @@ async function run(name: string, subnet: number, extra: string, synchronous: boo
     for (const m of members.filter((x) => x.role !== 'leader')) await streaming(cluster, m.name, 180_000);
     const kills: LeaderKill[] = [];
     for (let i = 0; i < KILLS; i++) {
-      const k = await killLeader(cluster, writer, synchronous);
+      const k = await killLeader(cluster, writer, r.synchronous);
       kills.push(k);
       console.log(
         `  kill ${i + 1}: ${k.old} -> ${k.next}, elected after ${k.electedS.toFixed(1)} s, RTO ${k.rtoS.toFixed(1)} s, ` +
           `${k.missing} of ${k.acked} acknowledged writes missing, rejoined in ${k.rejoinS.toFixed(1)} s`,
       );
     }
-    if (!membership) return { timeToClusterS, kills };
+    const result: RunResult = { timeToClusterS, kills };
+    if (r.key !== 'reference') {
+      const p = await partitionLeader(cluster, writer);
+      console.log(
+        `  partition of ${p.old}: ${p.next} leads, old leader's last write ${p.oldStoppedS.toFixed(1)} s after the cut, ` +
+          `${p.dualPrimaryWrites} writes on two primaries, ${p.lostWrites} acknowledged writes lost, rejoined ${p.rejoinS.toFixed(1)} s after the heal`,
+      );
+      result.partition = p;
+    }
+    if (r.key !== 'sync') {
+      result.quorumLoss = await etcdQuorumLoss(cluster, writer);
+      console.log(`  ${result.quorumLoss}`);
+    }
+    if (r.key !== 'pgha') return result;
     const replaceEtcdS = await replaceEtcd(cluster, 'etcd2');
     const leader = await leaderOf(cluster);
     const [holder] = await vipHolders(cluster);
@@ -84,7 +108,7 @@ async function run(name: string, subnet: number, extra: string, synchronous: boo
     const replacePostgresS = await replaceReplica(cluster, replica);
     const addReplicaS = await addReplica(cluster, 'pg4', `10.${subnet}.0.24`);
     console.log(`  etcd2 replaced in ${replaceEtcdS.toFixed(1)} s, ${replica} replaced in ${replacePostgresS.toFixed(1)} s, pg4 added in ${addReplicaS.toFixed(1)} s`);
-    return { timeToClusterS, kills, membership: { replaceEtcdS, replacePostgresS, addReplicaS } };
+    return { ...result, membership: { replaceEtcdS, replacePostgresS, addReplicaS } };
   } finally {
     await writer.stop();
     await cluster.dispose();
@@ -97,7 +121,7 @@ try {
   let subnet = 80;
   for (const r of RUNS) {
     console.log(`${r.title}:`);
-    results[r.key] = await run(`bench${r.key}`, subnet++, r.extra, r.synchronous, r.key === 'pgha');
+    results[r.key] = await run(r, subnet++);
   }
 } finally {
   removeMachineImages();
@@ -130,6 +154,12 @@ console.log(
     reference_rto_s_median: round1(median(rtos('reference'))),
     reference_rto_s_range: [round1(Math.min(...rtos('reference'))), round1(Math.max(...rtos('reference')))],
     reference_lost_writes: lost('reference'),
+    partition_dual_primary_writes: results.pgha!.partition!.dualPrimaryWrites + results.sync!.partition!.dualPrimaryWrites,
+    partition_lost_writes: results.sync!.partition!.lostWrites,
+    partition_lost_writes_async: results.pgha!.partition!.lostWrites,
+    partition_old_leader_stopped_s: round1(results.pgha!.partition!.oldStoppedS),
+    etcd_quorum_loss_outcome: results.pgha!.quorumLoss,
+    reference_etcd_quorum_loss_outcome: results.reference!.quorumLoss,
     replace_etcd_s: round1(results.pgha!.membership!.replaceEtcdS),
     replace_postgres_s: round1(results.pgha!.membership!.replacePostgresS),
     add_replica_s: round1(results.pgha!.membership!.addReplicaS),

@@ -52,6 +52,7 @@ export function renderPatroniConfig(model: ClusterModel, node: NodeModel, secret
         retry_timeout: model.patroni.retryTimeout,
         maximum_lag_on_failover: model.patroni.maximumLagOnFailover,
         synchronous_mode: model.patroni.synchronousMode,
+        failsafe_mode: model.patroni.failsafeMode,
         check_timeline: true,
         postgresql: {
           use_pg_rewind: true,

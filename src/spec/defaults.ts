@@ -12,7 +12,7 @@ export const DEFAULTS = {
    * and retry_timeout (3). A flavour whose Patroni raises a smaller ttl (3.0.3 and later: to 20) gets that floor
    * instead (Flavor.patroniMinTtl).
    */
-  patroni: { ttl: 7, loopWait: 1, retryTimeout: 3, maximumLagOnFailover: 1048576, synchronousMode: false },
+  patroni: { ttl: 7, loopWait: 1, retryTimeout: 3, maximumLagOnFailover: 1048576, synchronousMode: false, failsafeMode: true },
   /** Checks every second, every 500 ms while a server changes state or is down; one 200 from Patroni is enough. */
   haproxy: {
     readWritePort: 5000,
@@ -34,4 +34,11 @@ export function effectivePatroniTimings(spec: Spec): ClusterPatroni {
   return { ...DEFAULTS.patroni, ttl: Math.max(DEFAULTS.patroni.ttl, floor), ...spec.patroni };
 }
 
-export type ClusterPatroni = { ttl: number; loopWait: number; retryTimeout: number; maximumLagOnFailover: number; synchronousMode: boolean };
+export type ClusterPatroni = {
+  ttl: number;
+  loopWait: number;
+  retryTimeout: number;
+  maximumLagOnFailover: number;
+  synchronousMode: boolean;
+  failsafeMode: boolean;
+};

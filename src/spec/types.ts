@@ -64,6 +64,7 @@ export interface Spec {
     retryTimeout?: number;
     maximumLagOnFailover?: number;
     synchronousMode?: boolean;
+    failsafeMode?: boolean;
   };
   haproxy?: {
     readWritePort?: number;

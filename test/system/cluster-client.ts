@@ -61,10 +61,13 @@ export interface PatroniMember {
   tags?: Record<string, unknown>;
 }
 
-/** Patroni's view of the cluster, from whichever postgres node answers first (all are asked at once: a killed one never answers). */
-export async function patroniMembers(cluster: Cluster): Promise<PatroniMember[]> {
+/**
+ * Patroni's view of the cluster, from whichever postgres node answers first (all are asked at once: a killed
+ * one never answers); `except` leaves out nodes whose view is not wanted (a partitioned one).
+ */
+export async function patroniMembers(cluster: Cluster, except: string[] = []): Promise<PatroniMember[]> {
   const asks = cluster.nodes
-    .filter((x) => x.role === 'postgres')
+    .filter((x) => x.role === 'postgres' && !except.includes(x.name))
     .map(async (n) => {
       const r = await fetch(`http://${n.ip}:8008/cluster`, { signal: AbortSignal.timeout(1500) });
       if (!r.ok) throw new Error(`${n.name}: ${r.status}`);
@@ -77,8 +80,8 @@ export async function patroniMembers(cluster: Cluster): Promise<PatroniMember[]>
   }
 }
 
-export async function leaderOf(cluster: Cluster): Promise<string | undefined> {
-  return (await patroniMembers(cluster)).find((m) => m.role === 'leader' && m.state === 'running')?.name;
+export async function leaderOf(cluster: Cluster, except: string[] = []): Promise<string | undefined> {
+  return (await patroniMembers(cluster, except)).find((m) => m.role === 'leader' && m.state === 'running')?.name;
 }
 
 /** True when every etcd node answers healthy on its client URL. */
@@ -118,6 +121,8 @@ export async function vipHolders(cluster: Cluster, nodes = cluster.nodes.filter(
 export interface Ack {
   id: number;
   at: number;
+  /** The address of the server that acknowledged it. */
+  server: string;
 }
 
 /**
@@ -127,11 +132,14 @@ export interface Ack {
 export class Writer {
   readonly acks: Ack[] = [];
   errors = 0;
-  private next = 1;
+  private next: number;
   private running = false;
   private loop?: Promise<void>;
 
-  constructor(private readonly cluster: Cluster, private readonly host: string, private readonly port: number, private readonly everyMs = 100) {}
+  /** `firstId`: where this writer's ids start, so that two writers never insert the same id. */
+  constructor(private readonly cluster: Cluster, private readonly host: string, private readonly port: number, firstId = 1, private readonly everyMs = 100) {
+    this.next = firstId;
+  }
 
   start(): this {
     this.running = true;
@@ -170,8 +178,8 @@ export class Writer {
           tableReady = true;
         }
         const id = this.next++;
-        await client.query(`INSERT INTO ${TABLE} (id) VALUES ($1)`, [id]);
-        this.acks.push({ id, at: Date.now() });
+        const r = await client.query<{ server: string }>(`INSERT INTO ${TABLE} (id) VALUES ($1) RETURNING host(inet_server_addr()) AS server`, [id]);
+        this.acks.push({ id, at: Date.now(), server: r.rows[0]!.server });
       } catch {
         this.errors++;
         const c = client;
@@ -336,4 +344,95 @@ export async function readTargets(cluster: Cluster, tries: number): Promise<Set<
     }
   }
   return seen;
+}
+
+/** Waits until the VIP sits on one machine for 3 s and that machine is not the leader (a switchover moves the leader otherwise). */
+export async function vipAwayFromLeader(cluster: Cluster): Promise<{ holder: string; leader: string }> {
+  const settled = () =>
+    waitFor('the VIP on one machine for 3 s', 60_000, async () => {
+      const [h] = await vipHolders(cluster);
+      await sleep(3000);
+      const [again, extra] = await vipHolders(cluster);
+      return h && again === h && !extra ? h : undefined;
+    });
+  const current = await settled();
+  const leader = (await leaderOf(cluster))!;
+  if (current === leader) {
+    // Keepalived's priorities, not Patroni, place the VIP: move the leader away from it, as an operator would.
+    const candidate = cluster.nodes.find((n) => n.role === 'postgres' && n.name !== leader && n.name !== 'pg3')!.name;
+    await switchover(cluster, leader, candidate);
+  }
+  const holder = await settled();
+  return { holder, leader: (await leaderOf(cluster))! };
+}
+
+export interface Partition {
+  old: string;
+  next: string;
+  /** Writes acknowledged by the old leader after the new one acknowledged its first: two primaries at once. */
+  dualPrimaryWrites: number;
+  /** Partition -> the old leader's last acknowledged write (it stops within ttl). */
+  oldStoppedS: number;
+  /** Acknowledged writes (through the VIP and directly on the old leader) missing on the leader after the heal. */
+  lostWrites: number;
+  /** The partition healed -> the old leader streams as a replica. */
+  rejoinS: number;
+}
+
+/**
+ * Cuts the leader off from every other machine (blackhole routes on it: only the test host still reaches it)
+ * while `writer` writes through the VIP and a second writer writes directly to the leader, then heals it.
+ * The VIP is first moved off the leader, so that the cut leader holds no address the others need.
+ */
+export async function partitionLeader(cluster: Cluster, writer: Writer): Promise<Partition> {
+  const { leader: old } = await vipAwayFromLeader(cluster);
+  const oldIp = cluster.node(old).ip;
+  const direct = new Writer(cluster, oldIp, 5432, 1_000_000).start();
+  await direct.ackAfter(Date.now(), 30_000);
+  const others = cluster.nodes.filter((n) => n.name !== old).map((n) => n.ip);
+  for (const ip of others) await cluster.exec(old, ['ip', 'route', 'add', 'blackhole', `${ip}/32`]);
+  const cutAt = Date.now();
+  const next = await waitFor('a new leader among the others', 120_000, async () => {
+    const l = await leaderOf(cluster, [old]);
+    return l && l !== old ? l : undefined;
+  }, 200);
+  const nextIp = cluster.node(next).ip;
+  await writer.ackAfter(cutAt, 60_000);
+  await sleep(5000); // the old leader's last chance to acknowledge anything
+  await direct.stop();
+  const all = [...writer.acks, ...direct.acks];
+  const firstOnNext = Math.min(...all.filter((a) => a.server === nextIp && a.at >= cutAt).map((a) => a.at));
+  const onOld = all.filter((a) => a.server === oldIp && a.at >= cutAt);
+  const dualPrimaryWrites = onOld.filter((a) => a.at >= firstOnNext).length;
+  const oldStoppedS = (Math.max(cutAt, ...onOld.map((a) => a.at)) - cutAt) / 1000;
+  for (const ip of others) await cluster.exec(old, ['ip', 'route', 'del', 'blackhole', `${ip}/32`]);
+  const healedAt = Date.now();
+  await streaming(cluster, old, 180_000);
+  const rejoinS = (Date.now() - healedAt) / 1000;
+  const leaderNow = (await leaderOf(cluster))!;
+  const lost = await missingAcks(cluster, cluster.node(leaderNow).ip, 5432, all.filter((a) => a.at < healedAt));
+  return { old, next, dualPrimaryWrites, oldStoppedS, lostWrites: lost.length, rejoinS };
+}
+
+/**
+ * Stops two of the three etcd machines for `outageMs` while `writer` writes through the VIP, then starts them
+ * again. Says what Patroni did: whether writes went on while etcd had no quorum, and how long after quorum
+ * returned etcd and Patroni were normal again.
+ */
+export async function etcdQuorumLoss(cluster: Cluster, writer: Writer, outageMs = 20_000): Promise<string> {
+  const leader = await leaderOf(cluster);
+  await cluster.kill('etcd2');
+  await cluster.kill('etcd3');
+  const lostAt = Date.now();
+  await sleep(outageMs);
+  const during = writer.acks.filter((a) => a.at > lostAt + outageMs / 2).length;
+  await cluster.start('etcd2');
+  await cluster.start('etcd3');
+  const backAt = Date.now();
+  await waitFor('3 healthy etcd members', 120_000, async () => ((await etcdHealthy(cluster)) ? true : undefined));
+  const next = await waitFor('a Patroni leader', 120_000, () => leaderOf(cluster));
+  await writer.ackAfter(Date.now(), 60_000);
+  const normalS = ((Date.now() - backAt) / 1000).toFixed(1);
+  const writes = during > 0 ? `writes went on (${during} acknowledged in the outage's second half)` : 'no write was acknowledged in the outage\'s second half (the leader demoted itself)';
+  return `etcd2 and etcd3 stopped for ${outageMs / 1000} s: ${writes}; leader ${leader} before, ${next} after; writes through the VIP again ${normalS} s after quorum returned`;
 }

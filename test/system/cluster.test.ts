@@ -11,17 +11,18 @@ import {
   addReplica,
   etcdHealthy,
   etcdMembers,
+  etcdQuorumLoss,
   etcdMemberUrls,
   killLeader,
   leaderOf,
+  partitionLeader,
   patroniMembers,
   query,
   readTargets,
   replaceEtcd,
   replaceReplica,
-  sleep,
   streaming,
-  switchover,
+  vipAwayFromLeader,
   vipHolders,
   waitFor,
   Writer,
@@ -95,21 +96,7 @@ test('the leader\'s machine killed under writes: a new leader (never pg3), write
 });
 
 test('the VIP holder killed when it is not the leader: the VIP moves and both ports keep working', async () => {
-  // the VIP settles where Keepalived's priorities put it (a restarted first node takes it back)
-  const current = await waitFor('the VIP on one machine for 3 s', 60_000, async () => {
-    const [h] = await vipHolders(cluster);
-    await sleep(3000);
-    const [again, extra] = await vipHolders(cluster);
-    return h && again === h && !extra ? h : undefined;
-  });
-  if (current === (await leaderOf(cluster))) {
-    // Keepalived's priorities, not Patroni, place the VIP: move the leader away from it, as an operator would.
-    await switchover(cluster, current!, current === 'pg1' ? 'pg2' : 'pg1');
-  }
-  const holder = await waitFor('a VIP holder that is not the leader', 60_000, async () => {
-    const [h] = await vipHolders(cluster);
-    return h && h !== (await leaderOf(cluster)) ? h : undefined;
-  });
+  const { holder } = await vipAwayFromLeader(cluster);
   await cluster.kill(holder);
   const killedAt = Date.now();
   const moved = await waitFor('the VIP on another machine', 30_000, async () => {
@@ -136,6 +123,24 @@ test('an etcd machine killed: the cluster keeps working; started again, etcd has
   await waitFor('3 healthy etcd members', 60_000, async () => ((await etcdHealthy(cluster)) ? true : undefined));
   assert.equal(await etcdMembers(cluster), ['etcd1', 'etcd2', 'etcd3']);
   await writer.ackAfter(Date.now(), 10_000);
+});
+
+test('the leader cut off from the others while writes go through the VIP and directly to it: never two primaries; it stops within ttl and rejoins after the heal', async () => {
+  const p = await partitionLeader(cluster, writer);
+  report(
+    `partitioned ${p.old}: ${p.next} leads; the old leader's last write ${p.oldStoppedS.toFixed(1)} s after the cut; ` +
+      `${p.dualPrimaryWrites} writes on two primaries; ${p.lostWrites} acknowledged writes lost (asynchronous replication); rejoined ${p.rejoinS.toFixed(1)} s after the heal`,
+  );
+  assert.is(p.dualPrimaryWrites, 0, 'no write acknowledged by the old leader once the new one took writes');
+  assert.ok(p.oldStoppedS < 7, `the old leader stopped within ttl (7 s): ${p.oldStoppedS} s`);
+});
+
+test('etcd without quorum (2 of 3 machines stopped): with failsafe_mode the leader keeps taking writes; quorum back, all is normal', async () => {
+  const outcome = await etcdQuorumLoss(cluster, writer);
+  report(outcome);
+  assert.match(outcome, /writes went on/);
+  assert.equal(await etcdMembers(cluster), ['etcd1', 'etcd2', 'etcd3']);
+  for (const m of (await patroniMembers(cluster)).filter((x) => x.role !== 'leader')) await streaming(cluster, m.name);
 });
 
 test('etcd2 replaced by a new machine, at the same address, then at a new one: 3 healthy members; Patroni unaffected; writes go on', async () => {

@@ -63,7 +63,7 @@ test('Debian layout paths follow the flavour\'s PostgreSQL version', () => {
 
 test('DCS timings and parameters come from the spec; log_min_messages, not min_log_message (mistake 2)', () => {
   const dcs = parse('patroni1').bootstrap.dcs;
-  assert.equal([dcs.ttl, dcs.loop_wait, dcs.retry_timeout, dcs.maximum_lag_on_failover, dcs.synchronous_mode], [20, 1, 3, 1048576, false]);
+  assert.equal([dcs.ttl, dcs.loop_wait, dcs.retry_timeout, dcs.maximum_lag_on_failover, dcs.synchronous_mode, dcs.failsafe_mode], [20, 1, 3, 1048576, false, true]);
   const sync = modelOf((s) => (s.patroni = { ttl: 30, loopWait: 10, retryTimeout: 10, synchronousMode: true }));
   const syncDcs = YAML.parse(renderPatroniConfig(sync, sync.postgresNodes[0]!, TEST_SECRETS), { version: '1.1' }).bootstrap.dcs;
   assert.equal([syncDcs.ttl, syncDcs.loop_wait, syncDcs.retry_timeout, syncDcs.synchronous_mode], [30, 10, 10, true]);
