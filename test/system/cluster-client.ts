@@ -434,5 +434,5 @@ export async function etcdQuorumLoss(cluster: Cluster, writer: Writer, outageMs 
   await writer.ackAfter(Date.now(), 60_000);
   const normalS = ((Date.now() - backAt) / 1000).toFixed(1);
   const writes = during > 0 ? `writes went on (${during} acknowledged in the outage's second half)` : 'no write was acknowledged in the outage\'s second half (the leader demoted itself)';
-  return `etcd2 and etcd3 stopped for ${outageMs / 1000} s: ${writes}; leader ${leader} before, ${next} after; writes through the VIP again ${normalS} s after quorum returned`;
+  return `etcd2 and etcd3 stopped for ${outageMs / 1000} s: ${writes}; leader ${leader} before, ${next} after; etcd healthy, a leader and a write through the VIP ${normalS} s after the two machines were started again`;
 }
