@@ -65,7 +65,8 @@ test('etcd: every step succeeds in order and the sentinel is written last', () =
   assert.is(readFileSync(join(dir, 'datadir'), 'utf8'), 'etcd 700\n', 'the data directory is empty, owned by etcd, private');
   assert.ok('bootstrap.done' in r.state);
   assert.not.ok('failed' in r.state);
-  assert.equal(r.calls, [
+  // the wait's duration depends on the machine's load
+  assert.equal(r.calls.map((c) => c.replace(/ok after \d+s$/, 'ok after Ns')), [
     'systemctl stop etcd.service',
     'logger -t pgha-node -- reset-etcd: emptied /var/lib/etcd/default',
     'systemctl daemon-reload',
@@ -73,7 +74,7 @@ test('etcd: every step succeeds in order and the sentinel is written last', () =
     'logger -t pgha-node -- start: started etcd.service',
     'systemctl enable --quiet etcd.service',
     'etcdctl --endpoints=http://10.1.0.1:2379 --command-timeout=5s endpoint health',
-    'logger -t pgha-node -- wait-etcd: etcd member at http://10.1.0.1:2379: ok after 0s',
+    'logger -t pgha-node -- wait-etcd: etcd member at http://10.1.0.1:2379: ok after Ns',
     'logger -t pgha-node -- done: bootstrap done',
   ]);
   const status = r.state.status!.trim().split('\n');
