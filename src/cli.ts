@@ -11,7 +11,8 @@ import { defaultSecretsPath, loadRenderInputs, prepare, prepareRaw, renderAll, t
 import type { PackerTarget } from './packer/template.js';
 import { readSecretsFile, secretsFromEnv, writeSecretsFile } from './secrets.js';
 import { DEFAULT_SPEC } from './spec/default.js';
-import { addNode, readSpecText, replaceNode } from './spec/edit.js';
+import { addNode, replaceNode } from './spec/edit.js';
+import { readSpecText } from './spec/load.js';
 import type { NodeSpec } from './spec/types.js';
 import { formatDiagnostic, SPEC_SCHEMA_PATH, type Diagnostic } from './spec/validate.js';
 import { toYaml } from './yaml.js';

@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
-import YAML, { isMap, isSeq, type Document } from 'yaml';
+import { isMap, isSeq, type Document } from 'yaml';
 import { UserError } from '../errors.js';
-import { parseSpecText } from './load.js';
+import { parseSpecDocument, specData } from './load.js';
 import type { NodeSpec, Role } from './types.js';
 
 /**
@@ -14,11 +13,6 @@ export interface SpecEdit {
   raw: unknown;
 }
 
-function document(text: string, source: string): Document {
-  parseSpecText(text, source); // the loader's errors (syntax, duplicate keys), with line and column
-  return YAML.parseDocument(text, { uniqueKeys: true });
-}
-
 function nodeIndex(doc: Document, name: string, source: string): number {
   const nodes = doc.get('nodes');
   const names = isSeq(nodes) ? nodes.items.map((n) => (isMap(n) ? String(n.get('name')) : '')) : [];
@@ -27,24 +21,24 @@ function nodeIndex(doc: Document, name: string, source: string): number {
   return i;
 }
 
-function result(doc: Document): SpecEdit {
-  return { text: doc.toString({ flowCollectionPadding: false, lineWidth: 0 }), raw: doc.toJS() };
+function result(doc: Document, source: string): SpecEdit {
+  return { text: doc.toString({ flowCollectionPadding: false, lineWidth: 0 }), raw: specData(doc, source) };
 }
 
 /** A dead node's replacement: its generation goes up (new instance-id; an etcd member joins), optionally a new address or MAC. */
 export function replaceNode(text: string, source: string, name: string, change: { ip?: string; mac?: string }): SpecEdit {
-  const doc = document(text, source);
+  const doc = parseSpecDocument(text, source);
   const i = nodeIndex(doc, name, source);
   const generation = Number(doc.getIn(['nodes', i, 'generation']) ?? 0);
   if (change.ip !== undefined) doc.setIn(['nodes', i, 'ip'], change.ip);
   if (change.mac !== undefined) doc.setIn(['nodes', i, 'mac'], change.mac);
   doc.setIn(['nodes', i, 'generation'], generation + 1);
-  return result(doc);
+  return result(doc, source);
 }
 
 /** A new node of a running cluster: generation 1, so that its seed joins what runs. */
 export function addNode(text: string, source: string, node: { name: string; role: Role; ip: string; mac?: string; tags?: NodeSpec['tags'] }): SpecEdit {
-  const doc = document(text, source);
+  const doc = parseSpecDocument(text, source);
   const nodes = doc.get('nodes');
   if (isSeq(nodes) && nodes.items.some((n) => isMap(n) && String(n.get('name')) === node.name)) {
     throw new UserError(`${source}: a node named ${node.name} exists; to boot a new machine for it use pgha replace ${node.name}`);
@@ -53,14 +47,5 @@ export function addNode(text: string, source: string, node: { name: string; role
   const item = doc.createNode(entry);
   if (isSeq(nodes) && nodes.items.length > 0 && isMap(nodes.items[0]) && nodes.items[0].flow) item.flow = true;
   doc.addIn(['nodes'], item);
-  return result(doc);
-}
-
-export function readSpecText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(code === 'ENOENT' ? `${path} does not exist: give the path of the cluster's spec file` : `${path} cannot be read (${code})`);
-  }
+  return result(doc, source);
 }

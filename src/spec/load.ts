@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import YAML from 'yaml';
+import YAML, { type Document } from 'yaml';
 import { UserError } from '../errors.js';
 import { DEFAULT_SPEC } from './default.js';
 
@@ -11,8 +11,11 @@ export interface LoadedSpec {
   source: string;
 }
 
-/** Parses YAML (or JSON, which is YAML) strictly: duplicate keys and syntax errors are errors with line and column. */
-export function parseSpecText(text: string, source: string): unknown {
+/**
+ * Parses YAML (or JSON, which is YAML) strictly into a document (for edits that keep comments and style):
+ * duplicate keys and syntax errors are errors with line and column.
+ */
+export function parseSpecDocument(text: string, source: string): Document {
   const doc = YAML.parseDocument(text, { uniqueKeys: true, prettyErrors: true, strict: true });
   const problems = [...doc.errors, ...doc.warnings];
   if (problems.length > 0) {
@@ -25,6 +28,11 @@ export function parseSpecText(text: string, source: string): unknown {
       }),
     );
   }
+  return doc;
+}
+
+/** The spec's data, from a document of parseSpecDocument. */
+export function specData(doc: Document, source: string): unknown {
   try {
     return doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
@@ -32,16 +40,22 @@ export function parseSpecText(text: string, source: string): unknown {
   }
 }
 
-export function loadSpec(path: string | undefined): LoadedSpec {
-  if (path === undefined) return { raw: structuredClone(DEFAULT_SPEC), source: 'built-in default spec' };
-  let text: string;
+export function parseSpecText(text: string, source: string): unknown {
+  return specData(parseSpecDocument(text, source), source);
+}
+
+export function readSpecText(path: string): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new UserError(
       code === 'ENOENT' ? `${path} does not exist: give the path of a spec file, or run pgha init to write one` : `${path} cannot be read (${code})`,
     );
   }
-  return { raw: parseSpecText(text, path), path, source: path };
+}
+
+export function loadSpec(path: string | undefined): LoadedSpec {
+  if (path === undefined) return { raw: structuredClone(DEFAULT_SPEC), source: 'built-in default spec' };
+  return { raw: parseSpecText(readSpecText(path), path), path, source: path };
 }
