@@ -63,7 +63,7 @@ export function buildModel(spec: Spec): ClusterModel {
   if ('error' in cidr) throw new Error(`buildModel called with an invalid spec: ${cidr.error}`);
   const baseFlavor = lookupFlavor(spec.cluster.flavor);
   const pgVersion = spec.postgres?.version ?? baseFlavor.postgresVersion;
-  const synchronousMode = spec.patroni?.synchronousMode ?? DEFAULTS.patroni.synchronousMode;
+  const patroni = effectivePatroniTimings(spec);
   const nodes: NodeModel[] = spec.nodes
     .map((n) => ({
       name: n.name,
@@ -76,7 +76,7 @@ export function buildModel(spec: Spec): ClusterModel {
         noloadbalance: n.tags?.noloadbalance ?? false,
         clonefrom: n.tags?.clonefrom ?? false,
         // A synchronous standby that may not be promoted would block every failover: nofailover implies nosync.
-        nosync: n.tags?.nosync ?? (synchronousMode && (n.tags?.nofailover ?? false)),
+        nosync: n.tags?.nosync ?? (patroni.synchronousMode && (n.tags?.nofailover ?? false)),
       },
     }))
     .sort(byName);
@@ -106,7 +106,7 @@ export function buildModel(spec: Spec): ClusterModel {
       users: (spec.postgres?.users ?? []).map((u) => ({ name: u.name, options: [...(u.options ?? [])].sort() })).sort(byName),
       clientNetworks: [...(spec.postgres?.clientNetworks ?? [])].sort(),
     },
-    patroni: effectivePatroniTimings(spec),
+    patroni,
     haproxy: {
       readWritePort: spec.haproxy?.readWritePort ?? DEFAULTS.haproxy.readWritePort,
       readOnlyPort: spec.haproxy?.readOnlyPort ?? DEFAULTS.haproxy.readOnlyPort,
