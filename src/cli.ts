@@ -16,6 +16,9 @@ import { readSpecText } from './spec/load.js';
 import type { NodeSpec } from './spec/types.js';
 import { formatDiagnostic, SPEC_SCHEMA_PATH, type Diagnostic } from './spec/validate.js';
 import { toYaml } from './yaml.js';
+import { ASSET_DIR } from './render/assets.js';
+
+const RELOAD_TLS = `${ASSET_DIR}/pgha-node reload-tls`;
 
 const warn = (line: string) => process.stderr.write(`${line}\n`);
 const printWarnings = (ds: Diagnostic[]) => ds.filter((d) => d.severity === 'warning').forEach((d) => warn(formatDiagnostic(d)));
@@ -58,14 +61,17 @@ async function render(spec: string | undefined, options: RenderOptions): Promise
 }
 
 /** Renders a validated spec into options.out; `beforeSwap` runs once the new output is complete (nothing is written if it fails). */
-async function renderPrepared(prepared: Prepared, options: RenderOptions & { out: string }, beforeSwap?: () => void): Promise<void> {
+async function renderPrepared(prepared: Prepared, options: RenderOptions & { out: string }, beforeSwap?: () => void, renew = false): Promise<void> {
   const { model, warnings, specPath } = prepared;
   printWarnings(warnings);
   const secretsPath = options.secrets ?? defaultSecretsPath(specPath, options.out);
   const loaded = readSecretsFile(secretsPath);
   if (loaded.warning) warn(`warning: ${loaded.warning}`);
+  const existing = secretsFromEnv(process.env, loaded.secrets);
+  if (renew && !existing?.tls?.ca) throw new UserError(`${secretsPath} has no cluster CA to renew certificates with: run pgha render first`);
   const target = packerTarget(options.packerCompat);
-  const rendered = renderAll(model, secretsFromEnv(process.env, loaded.secrets), loadRenderInputs(target));
+  const rendered = await renderAll(model, existing, loadRenderInputs(target), { now: new Date(), renew });
+  rendered.warnings.forEach((w) => warn(`warning: ${w}`));
 
   const schemaPath = options.cloudInitSchema ?? findCloudConfigSchema();
   if (options.cloudInitSchema && !existsSync(options.cloudInitSchema)) {
@@ -101,7 +107,16 @@ async function renderPrepared(prepared: Prepared, options: RenderOptions & { out
   });
   console.log(`wrote ${model.nodes.length} node seeds${isoTool ? ` and seed ISOs (${isoTool})` : ''} to ${options.out}/nodes/, launch scripts to ${options.out}/launch/`);
   console.log(`wrote Packer templates (${target === 'modern' ? 'Packer >= 1.7' : 'Packer 1.6 compatible'}) to ${options.out}/packer/`);
-  console.log(rendered.secretsText ? `generated secrets: ${secretsPath}` : loaded.secrets ? `reused secrets: ${secretsPath}` : 'secrets from the PGHA_SECRET_* environment variables (no secrets file written)');
+  if (rendered.issued.length > 0) console.log(`issued ${rendered.issued.join(', ')}`);
+  console.log(rendered.secretsText ? `${loaded.secrets ? 'updated' : 'generated'} secrets: ${secretsPath}` : loaded.secrets ? `reused secrets: ${secretsPath}` : 'secrets from the PGHA_SECRET_* environment variables (no secrets file written)');
+}
+
+/** pgha certs renew: new node and admin certificates from the same CA, written into the secrets and the seeds. */
+async function certs(action: string, spec: string | undefined, options: RenderOptions): Promise<void> {
+  if (action !== 'renew') throw new UserError(`pgha certs ${action}: the only action is renew`);
+  if (!options.out) throw new UserError('--out DIR is missing: say where to write the seeds with the new certificates');
+  await renderPrepared(prepare(spec), { ...options, out: options.out }, undefined, true);
+  console.log(`roll them out node by node: copy ${options.out}/nodes/<name>/tls/* to the node's /etc/pgha/tls/, then run ${RELOAD_TLS} there (see the README)`);
 }
 
 interface MembershipOptions extends RenderOptions {
@@ -239,6 +254,14 @@ async function main(argv: string[]): Promise<number> {
       .option('--ip <address>', 'Its address')
       .option('--tags <list>', 'Patroni tags, comma-separated (nofailover, noloadbalance, clonefrom, nosync)'),
   ).action(add);
+  cli
+    .command('certs <action> [spec]', 'renew: issue every node and admin certificate again from the cluster CA, and write the seeds')
+    .option('--out <dir>', 'Output folder (replaced whole), with each node\'s new files in DIR/nodes/<name>/tls/')
+    .option('--secrets <file>', 'Secrets file (default: beside the spec, or DIR.secrets.yaml for the built-in spec)')
+    .option('--cloud-init-schema <file>', 'cloud-init\'s schema-cloud-config-v1.json (default: the installed cloud-init\'s)')
+    .option('--packer-compat <version>', 'Packer templates for Packer 1.6 (Debian 12)')
+    .option('--no-iso', 'Do not make the seed ISOs')
+    .action(certs);
   cli
     .command('bake [spec]', 'Bake the golden role images with Packer into DIR/images/')
     .option('--out <dir>', 'Output folder (images under DIR/images/)')

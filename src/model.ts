@@ -47,6 +47,7 @@ export interface ClusterModel {
   };
   patroni: ClusterPatroni;
   haproxy: { readWritePort: number; readOnlyPort: number; maxconn: number; check: { inter: string; fastinter: string; downinter: string; fall: number; rise: number } };
+  tls: { caDays: number; certificateDays: number };
   admin: { user: string; sshAuthorizedKeys: string[] };
   launch: { network: string; poolDir: string; vm: Record<Role, { memoryMiB: number; vcpus: number; diskGiB: number }> };
 }
@@ -113,6 +114,7 @@ export function buildModel(spec: Spec): ClusterModel {
       maxconn: spec.haproxy?.maxconn ?? DEFAULTS.haproxy.maxconn,
       check: { ...DEFAULTS.haproxy.check, ...spec.haproxy?.check },
     },
+    tls: { ...DEFAULTS.tls, ...spec.tls },
     launch: {
       network: spec.launch?.network ?? `pgha-${spec.cluster.name}`,
       poolDir: spec.launch?.poolDir ?? DEFAULTS.launch.poolDir,

@@ -43,6 +43,9 @@ export function defaultSecretsPath(specPath: string | undefined, outDir: string)
 export interface Rendered {
   files: OutputFile[];
   secrets: Secrets;
+  /** Certificates issued by this render (names only), and certificates about to end. */
+  issued: string[];
+  warnings: string[];
   /** The secrets file's new text when secrets were generated, to be saved with the output. */
   secretsText?: string;
 }
@@ -58,9 +61,19 @@ export function loadRenderInputs(packerTarget: PackerTarget): RenderInputs {
   return { assets: loadAssets(), imageScripts: loadImageScripts(), packerTarget };
 }
 
-/** Seeds of every node and the Packer side (templates and their scripts), from the model and the secrets. */
-export function renderAll(model: ClusterModel, existing: Partial<Secrets> | undefined, inputs: RenderInputs): Rendered {
-  const { secrets, changed } = completeSecrets(model, existing);
+export interface CertOptions {
+  /** The time certificates are issued at and checked against. */
+  now: Date;
+  /** Issue every node and admin certificate again (pgha certs renew). */
+  renew?: boolean;
+}
+
+/**
+ * Seeds of every node and the Packer side (templates and their scripts), from the model and the secrets:
+ * missing secrets and certificates are made first, then everything else is a pure function of both.
+ */
+export async function renderAll(model: ClusterModel, existing: Partial<Secrets> | undefined, inputs: RenderInputs, certs: CertOptions): Promise<Rendered> {
+  const { secrets, changed, issued, warnings } = await completeSecrets(model, existing, { ...certs, lifetimes: model.tls });
   return {
     files: [
       ...renderCluster(model, secrets, inputs.assets),
@@ -68,6 +81,8 @@ export function renderAll(model: ClusterModel, existing: Partial<Secrets> | unde
       ...renderPackerFiles(model, inputs.packerTarget, inputs.imageScripts),
     ],
     secrets,
+    issued,
+    warnings,
     ...(changed ? { secretsText: secretsToYaml(secrets, model.name) } : {}),
   };
 }

@@ -4,6 +4,7 @@ import { dirname, basename, join } from 'node:path';
 import YAML from 'yaml';
 import { UserError } from './errors.js';
 import type { ClusterModel } from './model.js';
+import { completePki, pairProblem, type ClusterPki, type PkiOptions } from './pki.js';
 import { toYaml } from './yaml.js';
 
 /** Every secret of a cluster. Kept in its own file (mode 0600), never in templates, images or logs. */
@@ -17,6 +18,8 @@ export interface Secrets {
   etcdInitialClusterToken: string;
   /** Passwords of the spec's extra database users, by user name. */
   users: Record<string, string>;
+  /** The cluster CA, its key, and the certificates it issued. */
+  tls: ClusterPki;
 }
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -46,8 +49,19 @@ const LENGTHS: Record<(typeof FIXED_KEYS)[number], number> = {
   etcdInitialClusterToken: 24,
 };
 
-/** Keeps every secret already present and generates only the missing ones. */
-export function completeSecrets(model: ClusterModel, existing: Partial<Secrets> | undefined): { secrets: Secrets; changed: boolean } {
+export interface CompletedSecrets {
+  secrets: Secrets;
+  changed: boolean;
+  /** Certificates issued by this call (names only). */
+  issued: string[];
+  warnings: string[];
+}
+
+/**
+ * Keeps every secret already present and generates only the missing ones; certificates are issued for new
+ * nodes, nodes whose names or addresses changed, or all of them on renew (see completePki).
+ */
+export async function completeSecrets(model: ClusterModel, existing: Partial<Secrets> | undefined, pkiOptions: PkiOptions): Promise<CompletedSecrets> {
   let changed = existing === undefined;
   const fixed = Object.fromEntries(
     FIXED_KEYS.map((k) => {
@@ -56,7 +70,7 @@ export function completeSecrets(model: ClusterModel, existing: Partial<Secrets> 
       changed = true;
       return [k, randomSecret(LENGTHS[k])];
     }),
-  ) as Omit<Secrets, 'users'>;
+  ) as Omit<Secrets, 'users' | 'tls'>;
   const users: Record<string, string> = { ...(existing?.users ?? {}) };
   for (const u of model.postgres.users) {
     if (!users[u.name]) {
@@ -64,7 +78,37 @@ export function completeSecrets(model: ClusterModel, existing: Partial<Secrets> 
       changed = true;
     }
   }
-  return { secrets: { ...fixed, users: Object.fromEntries(Object.entries(users).sort(([a], [b]) => (a < b ? -1 : 1))) }, changed };
+  const { pki, issued, warnings } = await completePki(model, existing?.tls, pkiOptions);
+  return {
+    secrets: { ...fixed, users: Object.fromEntries(Object.entries(users).sort(([a], [b]) => (a < b ? -1 : 1))), tls: pki },
+    changed: changed || issued.length > 0,
+    issued,
+    warnings,
+  };
+}
+
+
+const isMapping = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** The tls section: PEM certificates with their keys; messages name fields, never values. */
+function checkTls(tls: unknown, where: string): void {
+  if (!isMapping(tls)) throw new UserError(`${where}: tls must be a mapping (ca, admin, nodes): fix it, or delete it to have new certificates issued`);
+  const pair = (v: unknown, field: string) => {
+    if (!isMapping(v) || typeof v.cert !== 'string' || typeof v.key !== 'string') {
+      throw new UserError(`${where}: ${field} must have cert and key (PEM text): fix it, or delete it to have it issued again`);
+    }
+    const problem = pairProblem({ cert: v.cert, key: v.key });
+    if (problem) throw new UserError(`${where}: ${field}.${problem}: fix it, or delete it to have it issued again`);
+  };
+  if (tls.ca !== undefined) pair(tls.ca, 'tls.ca');
+  if (tls.admin !== undefined) pair(tls.admin, 'tls.admin');
+  if (tls.nodes !== undefined) {
+    if (!isMapping(tls.nodes)) throw new UserError(`${where}: tls.nodes must be a mapping of node name to cert and key`);
+    for (const [name, v] of Object.entries(tls.nodes)) pair(v, `tls.nodes.${name}`);
+  }
+  if (tls.ca === undefined && (tls.admin !== undefined || (isMapping(tls.nodes) && Object.keys(tls.nodes).length > 0))) {
+    throw new UserError(`${where}: tls has certificates but no ca: restore tls.ca, or delete tls to issue a new CA and certificates`);
+  }
 }
 
 /** Checks the shape of a parsed secrets file; the messages name fields, never values. */
@@ -97,6 +141,7 @@ function parseSecrets(text: string, path: string): Partial<Secrets> {
       if (!safe(v)) throw new UserError(`${path}: users.${name} may hold only letters and digits: change it, or delete it to have one generated`);
     }
   }
+  if (rec.tls !== undefined) checkTls(rec.tls, path);
   return rec as Partial<Secrets>;
 }
 
@@ -144,6 +189,9 @@ export function secretEnvName(key: (typeof FIXED_KEYS)[number]): string {
   return `PGHA_SECRET_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
 }
 
+/** The tls section of a secrets file (CA, admin and node certificates with their keys), as YAML. */
+export const TLS_ENV = 'PGHA_SECRET_TLS';
+
 /**
  * Secrets given in the environment (for CI), over those of the secrets file. When the environment holds them
  * all, nothing is generated and no secrets file is written. Checked like the file's; messages name variables,
@@ -160,7 +208,16 @@ export function secretsFromEnv(env: NodeJS.ProcessEnv, base: Partial<Secrets> | 
     const m = /^PGHA_SECRET_USER_(.+)$/.exec(name);
     if (m && v !== undefined) users[m[1]!.toLowerCase()] = v;
   }
-  if (Object.keys(fixed).length === 0 && Object.keys(users).length === 0) return base;
-  const merged = { ...base, ...fixed, users: { ...(base?.users ?? {}), ...users } };
+  let tls: unknown;
+  const tlsText = env[TLS_ENV];
+  if (tlsText !== undefined) {
+    try {
+      tls = YAML.parse(tlsText, { version: '1.1' });
+    } catch {
+      throw new UserError(`${TLS_ENV} is not YAML: give it the tls section of a secrets file`);
+    }
+  }
+  if (Object.keys(fixed).length === 0 && Object.keys(users).length === 0 && tls === undefined) return base;
+  const merged = { ...base, ...fixed, users: { ...(base?.users ?? {}), ...users }, ...(tls === undefined ? {} : { tls }) };
   return parseSecrets(YAML.stringify(merged), 'the PGHA_SECRET_* environment variables');
 }

@@ -1,11 +1,13 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import * as assert from 'uvu/assert';
 import YAML from 'yaml';
 import type { WriteFile } from '../src/assemble/cloud-config.js';
 import { buildModel, type ClusterModel } from '../src/model.js';
 import { packagePath } from '../src/paths.js';
 import { UserError } from '../src/errors.js';
-import type { Secrets } from '../src/secrets.js';
+import type { ClusterPki } from '../src/pki.js';
+import { completeSecrets, type Secrets } from '../src/secrets.js';
 import { DEFAULT_SPEC } from '../src/spec/default.js';
 import type { Spec } from '../src/spec/types.js';
 
@@ -18,7 +20,16 @@ export const TEST_SECRETS: Secrets = {
   keepalivedAuthPass: 'TestVrrp',
   etcdInitialClusterToken: 'TestEtcdToken00000000000',
   users: { admin: 'TestAdminPassword000000000000000' },
+  tls: YAML.parse(readFileSync(packagePath('test', 'fixtures', 'test-pki.yaml'), 'utf8')) as ClusterPki,
 };
+
+/** The time tests issue and check certificates at: inside the fixture's validity. */
+export const TEST_NOW = new Date('2026-06-01T00:00:00Z');
+
+/** TEST_SECRETS with certificates for the model's nodes: the fixture's where they fit, new ones (random) for others. */
+export async function secretsFor(model: ClusterModel): Promise<Secrets> {
+  return (await completeSecrets(model, TEST_SECRETS, { now: TEST_NOW, lifetimes: model.tls })).secrets;
+}
 
 /** The reference how-to's own passwords and token, which must never come out of pgha. */
 export const REFERENCE_SECRETS = ['admin%', 'rep-pass', 'rewind-pass', 'localpwd', 'otus-study'];

@@ -8,6 +8,7 @@ import { PEERS_CONFIG_PATH, PEERS_UNIT_PATH, renderPeersConfig, renderPeersUnit 
 import { HAPROXY_CONFIG_PATH, renderHaproxyConfig } from '../render/haproxy.js';
 import { KEEPALIVED_CONFIG_PATH, renderKeepalivedConfig } from '../render/keepalived.js';
 import { PATRONI_CONFIG_PATH, renderPatroniConfig } from '../render/patroni.js';
+import { renderTlsFiles } from '../render/tls.js';
 import { toYaml } from '../yaml.js';
 
 /** A cloud-config write_files entry: a rendered file handed to the assembler as opaque content. */
@@ -40,6 +41,7 @@ function etcdBootstrap(model: ClusterModel, node: NodeModel, secrets: Secrets, a
   const others = model.etcdNodes.filter((n) => n.name !== node.name);
   return {
     files: [
+      ...renderTlsFiles(node, secrets),
       { path: ETCD_ENV_PATH, owner: 'root:etcd', permissions: '0640', content: renderEtcdEnv(model, node, secrets) },
       { path: ETCD_DROPIN_PATH, owner: 'root:root', permissions: '0644', content: renderEtcdDropin() },
       ...(joins ? [script(assets, 'pgha-etcd-join')] : []),
@@ -56,6 +58,7 @@ function etcdBootstrap(model: ClusterModel, node: NodeModel, secrets: Secrets, a
 function postgresBootstrap(model: ClusterModel, node: NodeModel, secrets: Secrets, assets: Assets): RoleBootstrap {
   return {
     files: [
+      ...renderTlsFiles(node, secrets),
       script(assets, 'pgha-createcluster'),
       script(assets, 'pgha-clonecluster'),
       script(assets, 'pgha-check-haproxy'),
@@ -69,7 +72,7 @@ function postgresBootstrap(model: ClusterModel, node: NodeModel, secrets: Secret
     steps: [
       [NODE, 'drop-default-cluster'],
       [NODE, 'start', 'patroni.service', 'haproxy.service', 'keepalived.service', 'pgha-peers.service'],
-      [NODE, 'wait-patroni', `http://${node.ip}:${PORTS.patroniRest}/health`],
+      [NODE, 'wait-patroni', `https://${node.ip}:${PORTS.patroniRest}/health`],
     ],
   };
 }

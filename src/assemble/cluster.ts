@@ -1,6 +1,8 @@
+import { basename } from 'node:path';
 import type { ClusterModel } from '../model.js';
 import type { Assets } from '../render/assets.js';
 import { renderNetworkConfig } from '../render/network.js';
+import { renderTlsFiles } from '../render/tls.js';
 import type { Secrets } from '../secrets.js';
 import { renderMetaData, renderUserData } from './cloud-config.js';
 
@@ -23,6 +25,8 @@ export function renderCluster(model: ClusterModel, secrets: Secrets, assets: Ass
     const dir = `nodes/${node.name}`;
     return [
       { path: `${dir}/user-data`, content: userData, mode: 0o600 },
+      // the node's TLS files on their own, for rolling out renewed certificates (pgha certs renew)
+      ...renderTlsFiles(node, secrets).map((f) => ({ path: `${dir}/tls/${basename(f.path)}`, content: f.content, mode: parseInt(f.permissions, 8) })),
       { path: `${dir}/meta-data`, content: renderMetaData(model, node, userData + networkConfig + (node.generation > 0 ? `generation ${node.generation}\n` : '')), mode: 0o644 },
       { path: `${dir}/network-config`, content: networkConfig, mode: 0o644 },
     ];

@@ -1,25 +1,31 @@
 import { PORTS, type ClusterModel, type NodeModel } from '../model.js';
 import type { Secrets } from '../secrets.js';
+import { TLS_PATHS } from './tls.js';
 
 export const ETCD_ENV_PATH = '/etc/default/etcd';
 /** Lets the etcd unit wait as long as it takes for its peers: Type=notify only reports ready with quorum. */
 export const ETCD_DROPIN_PATH = '/etc/systemd/system/etcd.service.d/pgha.conf';
 
 export function etcdPeerUrl(n: NodeModel): string {
-  return `http://${n.ip}:${PORTS.etcdPeer}`;
+  return `https://${n.ip}:${PORTS.etcdPeer}`;
 }
 
 export function etcdClientUrl(n: NodeModel): string {
-  return `http://${n.ip}:${PORTS.etcdClient}`;
+  return `https://${n.ip}:${PORTS.etcdClient}`;
 }
 
-/** /etc/default/etcd for one member of a new cluster: v3 API only (etcd 3.4 leaves v2 off by default). */
+/**
+ * /etc/default/etcd for one member of a new cluster: v3 API only (etcd 3.4 leaves v2 off by default). Clients
+ * and peers alike use TLS and must show a certificate of the cluster CA (Patroni and pgha-etcd-join show their
+ * node's, operators the admin certificate). etcd reads the files again for each new connection, so renewed
+ * certificates need no restart.
+ */
 export function renderEtcdEnv(model: ClusterModel, node: NodeModel, secrets: Secrets): string {
   const vars: [string, string][] = [
     ['ETCD_NAME', node.name],
     ['ETCD_DATA_DIR', model.flavor.paths.etcdDataDir],
     ['ETCD_LISTEN_PEER_URLS', etcdPeerUrl(node)],
-    ['ETCD_LISTEN_CLIENT_URLS', `${etcdClientUrl(node)},http://127.0.0.1:${PORTS.etcdClient}`],
+    ['ETCD_LISTEN_CLIENT_URLS', `${etcdClientUrl(node)},https://127.0.0.1:${PORTS.etcdClient}`],
     ['ETCD_INITIAL_ADVERTISE_PEER_URLS', etcdPeerUrl(node)],
     ['ETCD_ADVERTISE_CLIENT_URLS', etcdClientUrl(node)],
     ['ETCD_INITIAL_CLUSTER', model.etcdNodes.map((n) => `${n.name}=${etcdPeerUrl(n)}`).join(',')],
@@ -27,6 +33,14 @@ export function renderEtcdEnv(model: ClusterModel, node: NodeModel, secrets: Sec
     ['ETCD_INITIAL_CLUSTER_TOKEN', secrets.etcdInitialClusterToken],
     ['ETCD_HEARTBEAT_INTERVAL', String(model.etcd.heartbeatIntervalMs)],
     ['ETCD_ELECTION_TIMEOUT', String(model.etcd.electionTimeoutMs)],
+    ['ETCD_CERT_FILE', TLS_PATHS.cert],
+    ['ETCD_KEY_FILE', TLS_PATHS.key],
+    ['ETCD_TRUSTED_CA_FILE', TLS_PATHS.ca],
+    ['ETCD_CLIENT_CERT_AUTH', 'true'],
+    ['ETCD_PEER_CERT_FILE', TLS_PATHS.cert],
+    ['ETCD_PEER_KEY_FILE', TLS_PATHS.key],
+    ['ETCD_PEER_TRUSTED_CA_FILE', TLS_PATHS.ca],
+    ['ETCD_PEER_CLIENT_CERT_AUTH', 'true'],
   ];
   return `# Written by pgha for etcd member ${node.name} of cluster ${model.name}.\n${vars.map(([k, v]) => `${k}="${v}"`).join('\n')}\n`;
 }

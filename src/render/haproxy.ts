@@ -1,13 +1,18 @@
 import { PORTS, type ClusterModel } from '../model.js';
+import { TLS_PATHS } from './tls.js';
 
 export const HAPROXY_CONFIG_PATH = '/etc/haproxy/haproxy.cfg';
 /** Lines around the generated lists that pgha-peers rewrites on a running node (HAProxy servers, Keepalived peers). */
 export const PEERS_BEGIN = '# pgha-peers begin: kept up to date from Patroni\'s members by pgha-peers.service';
 export const PEERS_END = '# pgha-peers end';
 
-/** One backend server line; pgha-peers renders added or moved members with the same line ({name}, {ip}). */
+/**
+ * One backend server line; pgha-peers renders added or moved members with the same line ({name}, {ip}). The
+ * check goes to Patroni's REST API over TLS and wants the member's own certificate (its name, signed by the
+ * cluster CA); client traffic to PostgreSQL passes through as TCP, with the client's own TLS.
+ */
 export function haproxyServerLine(model: ClusterModel, name: string, ip: string): string {
-  return `server ${name} ${ip}:${PORTS.postgres} maxconn ${model.haproxy.maxconn} check port ${PORTS.patroniRest}`;
+  return `server ${name} ${ip}:${PORTS.postgres} maxconn ${model.haproxy.maxconn} check port ${PORTS.patroniRest} check-ssl verify required ca-file ${TLS_PATHS.ca} verifyhost ${name}`;
 }
 
 function section(header: string, lines: string[]): string {

@@ -2,6 +2,7 @@ import { PORTS, type ClusterModel, type NodeModel } from '../model.js';
 import type { Secrets } from '../secrets.js';
 import { toYaml } from '../yaml.js';
 import { ASSET_DIR } from './assets.js';
+import { TLS_PATHS } from './tls.js';
 
 export const PATRONI_CONFIG_PATH = '/etc/patroni/config.yml';
 export const PATRONI_REST_USER = 'patroni';
@@ -12,10 +13,11 @@ function hba(type: string, database: string, user: string, address: string, meth
 }
 
 /**
- * Remote access: scram-sha-256 only, never trust. Replication only for the replication user, from the cluster
- * network: a replacement at a new address or an added node must be able to clone from a leader whose pg_hba
- * came with the first seeds. Other connections from the cluster network (which includes HAProxy on the
- * postgres nodes) and the listed client networks.
+ * Remote access: TLS (hostssl) and scram-sha-256 only, never trust; loopback may go without TLS. Replication
+ * only for the replication user, from the cluster network: a replacement at a new address or an added node
+ * must be able to clone from a leader whose pg_hba came with the first seeds. Other connections from the
+ * cluster network (which includes HAProxy on the postgres nodes, passing clients' TLS through) and the listed
+ * client networks.
  */
 export function renderPgHba(model: ClusterModel): string[] {
   return [
@@ -24,12 +26,21 @@ export function renderPgHba(model: ClusterModel): string[] {
     hba('host', 'all', 'all', '::1/128', 'scram-sha-256'),
     hba('local', 'replication', 'all', '', 'peer'),
     hba('host', 'replication', 'replicator', '127.0.0.1/32', 'scram-sha-256'),
-    hba('host', 'replication', 'replicator', model.network.cidr, 'scram-sha-256'),
-    hba('host', 'all', 'all', model.network.cidr, 'scram-sha-256'),
-    ...model.postgres.clientNetworks.map((c) => hba('host', 'all', 'all', c, 'scram-sha-256')),
+    hba('hostssl', 'replication', 'replicator', model.network.cidr, 'scram-sha-256'),
+    hba('hostssl', 'all', 'all', model.network.cidr, 'scram-sha-256'),
+    ...model.postgres.clientNetworks.map((c) => hba('hostssl', 'all', 'all', c, 'scram-sha-256')),
   ];
 }
 
+/** Members connect to each other (replication, pg_rewind) over TLS and check the name they dialled. */
+const VERIFY_FULL = { sslmode: 'verify-full', sslrootcert: TLS_PATHS.ca } as const;
+
+/**
+ * Patroni's configuration. The REST API serves HTTPS with the node's certificate; unsafe endpoints need the
+ * REST password. Members call each other's API with the node certificate and check the other's against the
+ * CA (Patroni takes restapi's files for its own requests when ctl has none). etcd is reached over TLS with
+ * the node certificate as client certificate.
+ */
 export function renderPatroniConfig(model: ClusterModel, node: NodeModel, secrets: Secrets): string {
   const pg = model.postgres.version;
   const paths = model.flavor.paths;
@@ -41,9 +52,16 @@ export function renderPatroniConfig(model: ClusterModel, node: NodeModel, secret
       listen: `${node.ip}:${PORTS.patroniRest}`,
       connect_address: `${node.ip}:${PORTS.patroniRest}`,
       authentication: { username: PATRONI_REST_USER, password: secrets.restApiPassword },
+      certfile: TLS_PATHS.cert,
+      keyfile: TLS_PATHS.key,
+      cafile: TLS_PATHS.ca,
     },
     etcd3: {
       hosts: model.etcdNodes.map((n) => `${n.ip}:${PORTS.etcdClient}`),
+      protocol: 'https',
+      cacert: TLS_PATHS.ca,
+      cert: TLS_PATHS.cert,
+      key: TLS_PATHS.key,
     },
     bootstrap: {
       dcs: {
@@ -76,8 +94,8 @@ export function renderPatroniConfig(model: ClusterModel, node: NodeModel, secret
       pgpass: `/var/lib/postgresql/${pg}-main.pgpass`,
       authentication: {
         superuser: { username: 'postgres', password: secrets.superuserPassword },
-        replication: { username: 'replicator', password: secrets.replicationPassword },
-        rewind: { username: 'rewind', password: secrets.rewindPassword },
+        replication: { username: 'replicator', password: secrets.replicationPassword, ...VERIFY_FULL },
+        rewind: { username: 'rewind', password: secrets.rewindPassword, ...VERIFY_FULL },
       },
       create_replica_methods: ['pgha_clonecluster'],
       pgha_clonecluster: { command: `${ASSET_DIR}/pgha-clonecluster ${pg} main` },
@@ -89,6 +107,9 @@ export function renderPatroniConfig(model: ClusterModel, node: NodeModel, secret
         log_directory: paths.pgLogDir,
         log_filename: `postgresql-${pg}-main.log`,
         log_file_mode: '0640',
+        ssl: 'on',
+        ssl_cert_file: TLS_PATHS.cert,
+        ssl_key_file: TLS_PATHS.key,
       },
       pg_hba: renderPgHba(model),
     },

@@ -3,6 +3,7 @@ import { ASSET_DIR } from './assets.js';
 import { HAPROXY_CONFIG_PATH, haproxyServerLine } from './haproxy.js';
 import { KEEPALIVED_CONFIG_PATH } from './keepalived.js';
 import { PORTS } from '../model.js';
+import { TLS_PATHS } from './tls.js';
 
 export const PEERS_CONFIG_PATH = '/etc/pgha/peers.json';
 export const PEERS_UNIT_PATH = '/etc/systemd/system/pgha-peers.service';
@@ -16,7 +17,8 @@ export const PEERS_UNIT_PATH = '/etc/systemd/system/pgha-peers.service';
 export function renderPeersConfig(model: ClusterModel, node: NodeModel): string {
   const config = {
     self: node.name,
-    members_url: `http://${node.ip}:${PORTS.patroniRest}/cluster`,
+    members_url: `https://${node.ip}:${PORTS.patroniRest}/cluster`,
+    ca_file: TLS_PATHS.ca,
     nodes: Object.fromEntries(model.postgresNodes.map((n) => [n.name, n.ip])),
     haproxy: { path: HAPROXY_CONFIG_PATH, server: haproxyServerLine(model, '{name}', '{ip}') },
     keepalived: model.network.vrrp.unicast ? { path: KEEPALIVED_CONFIG_PATH, peer: '{ip}' } : null,

@@ -20,6 +20,8 @@ export const DEFAULTS = {
     maxconn: 300,
     check: { inter: '1s', fastinter: '500ms', downinter: '500ms', fall: 2, rise: 1 },
   },
+  /** A CA for ten years; node certificates for one, renewed with pgha certs renew. */
+  tls: { caDays: 3650, certificateDays: 365 },
   adminUser: 'pgha',
   launch: {
     poolDir: '/var/lib/libvirt/images',

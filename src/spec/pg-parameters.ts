@@ -88,6 +88,9 @@ export const PATRONI_MANAGED = new Set([
   'cluster_name', 'primary_conninfo', 'primary_slot_name', 'recovery_target_timeline',
 ]);
 
+/** Parameters pgha sets on every node for TLS with the cluster's certificates: changing them would turn TLS off or break it. */
+export const PGHA_MANAGED = new Set(['ssl', 'ssl_cert_file', 'ssl_key_file', 'ssl_ca_file']);
+
 /** Misspellings seen in the wild, with the parameter that was meant. */
 const KNOWN_MISSPELLINGS: Record<string, string> = {
   min_log_message: 'log_min_messages',

@@ -72,6 +72,12 @@ export interface Spec {
     maxconn?: number;
     check?: { inter?: string; fastinter?: string; downinter?: string; fall?: number; rise?: number };
   };
+  tls?: {
+    /** Lifetime of the cluster CA, set when it is made (the first render). */
+    caDays?: number;
+    /** Lifetime of the node and admin certificates, applied when they are issued (render, pgha certs renew). */
+    certificateDays?: number;
+  };
   launch?: {
     network?: string;
     poolDir?: string;

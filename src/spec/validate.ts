@@ -3,7 +3,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { cidrContains, deriveMac, isReservedInCidr, parseCidr, parseIpv4, type Cidr } from '../net.js';
 import { flavor } from '../flavors.js';
-import { knownParameters, PARAMETER_LIST_VERSION, PATRONI_MANAGED, suggestParameter } from './pg-parameters.js';
+import { knownParameters, PARAMETER_LIST_VERSION, PATRONI_MANAGED, PGHA_MANAGED, suggestParameter } from './pg-parameters.js';
 import { DEFAULTS, effectivePatroniTimings } from './defaults.js';
 import type { Spec } from './types.js';
 import { packagePath } from '../paths.js';
@@ -186,6 +186,10 @@ function checkPostgres(spec: Spec, out: Diagnostic[]): void {
     const path = `postgres.parameters.${name}`;
     if (name.includes('.')) continue;
     const canonical = knownLower.get(name.toLowerCase());
+    if (canonical && PGHA_MANAGED.has(canonical)) {
+      out.push({ severity: 'error', path, message: 'is set by pgha (TLS with the cluster\'s certificates, see tls): remove it' });
+      continue;
+    }
     if (canonical && PATRONI_MANAGED.has(canonical)) {
       out.push({ severity: 'warning', path, message: 'is set by Patroni from its own configuration; this value is ignored' });
       continue;

@@ -23,13 +23,14 @@ test('golden: the default cluster renders exactly the reviewed seeds and launch 
     const golden = readFileSync(packagePath('test', 'golden', 'default', f.path), 'utf8');
     assert.fixture(f.content, golden, f.path);
   }
-  assert.is(all.length, 26);
+  assert.is(all.length, 44);
 });
 
-test('each node gets user-data, meta-data and network-config; user-data is private', () => {
+test('each node gets user-data, meta-data, network-config and its TLS files; user-data and the key are private', () => {
   const names = ['etcd1', 'etcd2', 'etcd3', 'patroni1', 'patroni2', 'patroni3'];
-  assert.equal([...byPath.keys()].sort(), names.flatMap((n) => ['meta-data', 'network-config', 'user-data'].map((f) => `nodes/${n}/${f}`)).sort());
-  for (const f of files) assert.is(f.mode, f.path.endsWith('user-data') ? 0o600 : 0o644, f.path);
+  const each = ['meta-data', 'network-config', 'user-data', 'tls/ca.crt', 'tls/node.crt', 'tls/node.key'];
+  assert.equal([...byPath.keys()].sort(), names.flatMap((n) => each.map((f) => `nodes/${n}/${f}`)).sort());
+  for (const f of files) assert.is(f.mode, /(user-data|node\.key)$/.test(f.path) ? 0o600 : 0o644, f.path);
   for (const n of names) assert.ok(byPath.get(`nodes/${n}/user-data`)!.content.startsWith('#cloud-config\n'));
 });
 
@@ -38,13 +39,16 @@ test('etcd user-data: exact files and ordered steps ending with the sentinel', (
   assert.is(cc.hostname, 'etcd1');
   assert.equal(cc.write_files.map((f) => [f.path, f.owner, f.permissions]), [
     [NODE, 'root:root', '0755'],
+    ['/etc/pgha/tls/ca.crt', 'root:root', '0644'],
+    ['/etc/pgha/tls/node.crt', 'root:root', '0644'],
+    ['/etc/pgha/tls/node.key', 'etcd:etcd', '0600'],
     ['/etc/default/etcd', 'root:etcd', '0640'],
     ['/etc/systemd/system/etcd.service.d/pgha.conf', 'root:root', '0644'],
   ]);
   assert.equal(cc.runcmd, [
     [NODE, 'reset-etcd', '/var/lib/etcd/default'],
     [NODE, 'start', 'etcd.service'],
-    [NODE, 'wait-etcd', 'http://192.168.122.18:2379'],
+    [NODE, 'wait-etcd', 'https://192.168.122.18:2379'],
     [NODE, 'done'],
   ]);
 });
@@ -53,6 +57,9 @@ test('postgres user-data: exact files with owners and modes; the default cluster
   const cc = userData('patroni2');
   assert.equal(cc.write_files.map((f) => [f.path, f.owner, f.permissions]), [
     [NODE, 'root:root', '0755'],
+    ['/etc/pgha/tls/ca.crt', 'root:root', '0644'],
+    ['/etc/pgha/tls/node.crt', 'root:root', '0644'],
+    ['/etc/pgha/tls/node.key', 'postgres:postgres', '0600'],
     ['/usr/local/lib/pgha/pgha-createcluster', 'root:root', '0755'],
     ['/usr/local/lib/pgha/pgha-clonecluster', 'root:root', '0755'],
     ['/usr/local/lib/pgha/pgha-check-haproxy', 'root:root', '0755'],
@@ -66,7 +73,7 @@ test('postgres user-data: exact files with owners and modes; the default cluster
   assert.equal(cc.runcmd, [
     [NODE, 'drop-default-cluster'],
     [NODE, 'start', 'patroni.service', 'haproxy.service', 'keepalived.service', 'pgha-peers.service'],
-    [NODE, 'wait-patroni', 'http://192.168.122.188:8008/health'],
+    [NODE, 'wait-patroni', 'https://192.168.122.188:8008/health'],
     [NODE, 'done'],
   ]);
 });
@@ -77,9 +84,9 @@ test('a replacement etcd member (generation above 0) joins the running cluster b
   const cc = parseUserData(files.find((f) => f.path === 'nodes/etcd2/user-data')!.content);
   assert.equal(cc.runcmd, [
     [NODE, 'reset-etcd', '/var/lib/etcd/default'],
-    [NODE, 'join-etcd', '/etc/default/etcd', 'etcd2', 'http://192.168.122.104:2380', 'http://192.168.122.18:2379', 'http://192.168.122.187:2379'],
+    [NODE, 'join-etcd', '/etc/default/etcd', 'etcd2', 'https://192.168.122.104:2380', 'https://192.168.122.18:2379', 'https://192.168.122.187:2379'],
     [NODE, 'start', 'etcd.service'],
-    [NODE, 'wait-etcd', 'http://192.168.122.104:2379'],
+    [NODE, 'wait-etcd', 'https://192.168.122.104:2379'],
     [NODE, 'done'],
   ]);
   assert.is(writeFile(cc, '/usr/local/lib/pgha/pgha-etcd-join').content, assets['pgha-etcd-join']);

@@ -7,7 +7,7 @@ import YAML from 'yaml';
 import { packagePath } from '../../src/paths.js';
 import { DEFAULT_SPEC } from '../../src/spec/default.js';
 import { toYaml } from '../../src/yaml.js';
-import { runPgha } from '../helpers.js';
+import { runPgha, TEST_SECRETS } from '../helpers.js';
 
 function pgha(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env) {
   const r = runPgha(args, cwd, env);
@@ -131,7 +131,7 @@ test('replace: the spec gets the node\'s generation (and --ip), comments kept; o
   const etcd2 = (YAML.parse(text) as { nodes: { name: string; ip: string; generation?: number }[] }).nodes.find((n) => n.name === 'etcd2')!;
   assert.equal([etcd2.ip, etcd2.generation], ['192.168.122.105', 1]);
   const after = tree(join(dir, 'out', 'nodes'));
-  assert.match(after['etcd2/user-data']!, /join-etcd, \/etc\/default\/etcd, etcd2, "http:\/\/192\.168\.122\.105:2380"/);
+  assert.match(after['etcd2/user-data']!, /join-etcd, \/etc\/default\/etcd, etcd2, "https:\/\/192\.168\.122\.105:2380"/);
   assert.is.not(after['etcd2/meta-data'], before['etcd2/meta-data']);
   const changed = (f: string) => after[f]!.split('\n').filter((l, i) => l !== before[f]!.split('\n')[i]);
   assert.equal(changed('etcd1/user-data').map((l) => l.trim().split('=')[0]), ['ETCD_INITIAL_CLUSTER'], 'etcd1 only learns the new address (read at its first boot only)');
@@ -179,12 +179,16 @@ test('add: a new postgres node with tags and generation 1, in the flow style of 
   assert.match(files['p1/user-data']!, /server p3 10\.9\.0\.23:5432/, 'a fresh render of the others knows it too');
 });
 
-test('secrets discipline: no secret value in CLI output, Packer templates or launch scripts; secret-bearing files 0600', () => {
+test('secrets discipline: no secret value or private key in CLI output, Packer templates or launch scripts; secret-bearing files 0600', () => {
   const r = pgha(['render', '--out', 'out', '--no-iso'], dir);
   assert.is(r.code, 0, r.stderr);
   const secrets = YAML.parse(readFileSync(join(dir, 'out.secrets.yaml'), 'utf8'));
-  const values = [...Object.values(secrets).filter((v): v is string => typeof v === 'string'), ...Object.values(secrets.users as Record<string, string>)];
-  assert.ok(values.length >= 7);
+  const keys = [secrets.tls.ca.key, secrets.tls.admin.key, ...Object.values(secrets.tls.nodes as Record<string, { key: string }>).map((p) => p.key)];
+  // a key's base64 body, line by line: a key reformatted elsewhere still shows its lines
+  const keyLines = keys.flatMap((k: string) => k.split('\n').filter((l) => l.length > 40));
+  const values = [...Object.values(secrets).filter((v): v is string => typeof v === 'string'), ...Object.values(secrets.users as Record<string, string>), ...keyLines];
+  assert.ok(keys.length === 8 && keyLines.length >= 16);
+  assert.not.ok(Object.values(tree(join(dir, 'out'))).some((c) => c.includes(secrets.tls.ca.key.split('\n')[1])), 'the CA key never leaves the secrets file');
   const files = tree(join(dir, 'out'));
   for (const [path, content] of Object.entries(files)) {
     const bearing = values.some((v) => content.includes(v));
@@ -207,6 +211,7 @@ test('secrets from PGHA_SECRET_* variables (CI): used as given, no secrets file;
     PGHA_SECRET_KEEPALIVED_AUTH_PASS: 'EnvVrrp1',
     PGHA_SECRET_ETCD_INITIAL_CLUSTER_TOKEN: 'EnvEtcdToken000000000000',
     PGHA_SECRET_USER_ADMIN: 'EnvAdmin000000000000000000000000',
+    PGHA_SECRET_TLS: toYaml(TEST_SECRETS.tls),
   };
   const r = pgha(['render', '--out', 'out', '--no-iso'], dir, env);
   assert.is(r.code, 0, r.stderr);
@@ -214,11 +219,50 @@ test('secrets from PGHA_SECRET_* variables (CI): used as given, no secrets file;
   assert.not.ok(existsSync(join(dir, 'out.secrets.yaml')));
   const userData = readFileSync(join(dir, 'out', 'nodes', 'patroni1', 'user-data'), 'utf8');
   for (const v of ['EnvSuperuser0000000000000000000A', 'EnvRestApi0000000000000000000000', 'EnvVrrp1', 'EnvAdmin000000000000000000000000']) assert.ok(userData.includes(v), v);
+  assert.is(readFileSync(join(dir, 'out', 'nodes', 'patroni1', 'tls', 'node.key'), 'utf8'), TEST_SECRETS.tls.nodes.patroni1!.key);
   const bad = pgha(['render', '--out', 'out2', '--no-iso'], dir, { ...env, PGHA_SECRET_REWIND_PASSWORD: 'has space;rm' });
   assert.is(bad.code, 2);
   assert.match(bad.stderr, /PGHA_SECRET_\* environment variables: rewindPassword may hold only letters and digits/);
   assert.not.ok(bad.stderr.includes('has space'), 'the value is not printed');
   assert.not.ok(existsSync(join(dir, 'out2')));
+  const key = TEST_SECRETS.tls.nodes.patroni1!.key;
+  const broken = toYaml({ ...TEST_SECRETS.tls, nodes: { ...TEST_SECRETS.tls.nodes, patroni1: { ...TEST_SECRETS.tls.nodes.patroni1, key: TEST_SECRETS.tls.nodes.patroni2!.key } } });
+  const badTls = pgha(['render', '--out', 'out3', '--no-iso'], dir, { ...env, PGHA_SECRET_TLS: broken });
+  assert.is(badTls.code, 2);
+  assert.match(badTls.stderr, /PGHA_SECRET_\* environment variables: tls\.nodes\.patroni1\.key is not the private key of cert/);
+  assert.not.ok(badTls.stderr.includes(key.split('\n')[1]!) || badTls.stderr.includes(TEST_SECRETS.tls.nodes.patroni2!.key.split('\n')[1]!), 'no key is printed');
+  assert.not.ok(existsSync(join(dir, 'out3')));
+});
+
+test('certs renew: new node and admin certificates from the same CA, in the secrets and the seeds; the CA needs a render first', () => {
+  const first = pgha(['render', '--out', 'renew', '--no-iso'], dir);
+  assert.is(first.code, 0, first.stderr);
+  const before = YAML.parse(readFileSync(join(dir, 'renew.secrets.yaml'), 'utf8'));
+  const seedBefore = readFileSync(join(dir, 'renew', 'nodes', 'etcd1', 'user-data'), 'utf8');
+  const r = pgha(['certs', 'renew', '--out', 'renew', '--no-iso'], dir);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, /issued etcd1's certificate, .*the admin client certificate/);
+  assert.not.match(r.stdout, /cluster CA/);
+  assert.match(r.stdout, /pgha-node reload-tls/);
+  const after = YAML.parse(readFileSync(join(dir, 'renew.secrets.yaml'), 'utf8'));
+  assert.equal(after.tls.ca, before.tls.ca);
+  assert.is(after.superuserPassword, before.superuserPassword);
+  for (const n of Object.keys(before.tls.nodes)) {
+    assert.is.not(after.tls.nodes[n].cert, before.tls.nodes[n].cert, n);
+    assert.is(readFileSync(join(dir, 'renew', 'nodes', n, 'tls', 'node.crt'), 'utf8'), after.tls.nodes[n].cert, n);
+  }
+  assert.is.not(after.tls.admin.key, before.tls.admin.key);
+  const seedAfter = readFileSync(join(dir, 'renew', 'nodes', 'etcd1', 'user-data'), 'utf8');
+  assert.ok(seedAfter.includes(after.tls.nodes.etcd1.key.split('\n')[1]) && !seedAfter.includes(before.tls.nodes.etcd1.key.split('\n')[1]));
+  assert.is.not(seedAfter, seedBefore);
+  const again = pgha(['render', '--out', 'renew', '--no-iso'], dir);
+  assert.match(again.stdout, /reused secrets/);
+  assert.not.match(again.stdout, /issued/);
+  const none = pgha(['certs', 'renew', '--out', 'fresh', '--no-iso'], dir);
+  assert.is(none.code, 2);
+  assert.match(none.stderr, /no cluster CA to renew certificates with: run pgha render first/);
+  assert.not.ok(existsSync(join(dir, 'fresh')) || existsSync(join(dir, 'fresh.secrets.yaml')));
+  assert.is(pgha(['certs', 'revoke', '--out', 'renew'], dir).code, 2);
 });
 
 test('warnings do not stop a render; unknown commands and missing --out are user errors', () => {

@@ -22,16 +22,16 @@ const vars = env(renderEtcdEnv(model, etcd2, TEST_SECRETS));
 
 test('the member advertises and listens on its own address only', () => {
   assert.is(vars.ETCD_NAME, 'etcd2');
-  assert.is(vars.ETCD_INITIAL_ADVERTISE_PEER_URLS, 'http://192.168.122.104:2380');
-  assert.is(vars.ETCD_ADVERTISE_CLIENT_URLS, 'http://192.168.122.104:2379');
-  assert.is(vars.ETCD_LISTEN_PEER_URLS, 'http://192.168.122.104:2380');
-  assert.is(vars.ETCD_LISTEN_CLIENT_URLS, 'http://192.168.122.104:2379,http://127.0.0.1:2379');
+  assert.is(vars.ETCD_INITIAL_ADVERTISE_PEER_URLS, 'https://192.168.122.104:2380');
+  assert.is(vars.ETCD_ADVERTISE_CLIENT_URLS, 'https://192.168.122.104:2379');
+  assert.is(vars.ETCD_LISTEN_PEER_URLS, 'https://192.168.122.104:2380');
+  assert.is(vars.ETCD_LISTEN_CLIENT_URLS, 'https://192.168.122.104:2379,https://127.0.0.1:2379');
 });
 
 test('the initial cluster lists every etcd member and no postgres node, state new', () => {
   assert.is(
     vars.ETCD_INITIAL_CLUSTER,
-    'etcd1=http://192.168.122.18:2380,etcd2=http://192.168.122.104:2380,etcd3=http://192.168.122.187:2380',
+    'etcd1=https://192.168.122.18:2380,etcd2=https://192.168.122.104:2380,etcd3=https://192.168.122.187:2380',
   );
   assert.is(vars.ETCD_INITIAL_CLUSTER_STATE, 'new');
   assert.is(vars.ETCD_INITIAL_CLUSTER_TOKEN, TEST_SECRETS.etcdInitialClusterToken);

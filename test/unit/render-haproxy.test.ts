@@ -39,9 +39,9 @@ test('sessions of a server marked down are cut; pgha\'s fast check timings by de
 test('every postgres node is a server of both backends, checked on its Patroni REST port', () => {
   for (const lines of b.values()) {
     assert.equal(lines.filter((l) => l.startsWith('server ')), [
-      'server patroni1 192.168.122.236:5432 maxconn 300 check port 8008',
-      'server patroni2 192.168.122.188:5432 maxconn 300 check port 8008',
-      'server patroni3 192.168.122.95:5432 maxconn 300 check port 8008',
+      'server patroni1 192.168.122.236:5432 maxconn 300 check port 8008 check-ssl verify required ca-file /etc/pgha/tls/ca.crt verifyhost patroni1',
+      'server patroni2 192.168.122.188:5432 maxconn 300 check port 8008 check-ssl verify required ca-file /etc/pgha/tls/ca.crt verifyhost patroni2',
+      'server patroni3 192.168.122.95:5432 maxconn 300 check port 8008 check-ssl verify required ca-file /etc/pgha/tls/ca.crt verifyhost patroni3',
     ]);
   }
   assert.not.ok(cfg.includes('192.168.122.18:'), 'no etcd node among the servers');

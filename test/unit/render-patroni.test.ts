@@ -83,15 +83,31 @@ test('credentials come from the secrets; none of the reference\'s passwords appe
   for (const s of REFERENCE_SECRETS) assert.not.ok(text.includes(s), s);
 });
 
-test('pg_hba: scram-sha-256 for every remote rule, never trust; replication only for the replicator, from the cluster network', () => {
+test('pg_hba: TLS and scram-sha-256 for every remote rule, never trust; replication only for the replicator, from the cluster network', () => {
   const m = modelOf((s) => (s.postgres!.clientNetworks = ['10.20.0.0/16']));
   const lines = renderPgHba(m).map((l) => l.split(/\s+/));
   assert.not.ok(lines.some((l) => l.includes('trust')));
-  for (const l of lines.filter((l) => l[0] === 'host')) assert.is(l[4], 'scram-sha-256');
-  const replication = lines.filter((l) => l[0] === 'host' && l[1] === 'replication').map((l) => l[3]);
-  assert.equal(replication, ['127.0.0.1/32', '192.168.122.0/24']);
-  const all = lines.filter((l) => l[0] === 'host' && l[1] === 'all').map((l) => l[3]);
-  assert.equal(all, ['127.0.0.1/32', '::1/128', '192.168.122.0/24', '10.20.0.0/16']);
+  for (const l of lines.filter((l) => l[0]!.startsWith('host'))) assert.is(l[4], 'scram-sha-256');
+  const loopback = ['127.0.0.1/32', '::1/128'];
+  for (const l of lines.filter((l) => l[0] === 'host')) assert.ok(loopback.includes(l[3]!), `only loopback goes without TLS: ${l.join(' ')}`);
+  const replication = lines.filter((l) => l[0]!.startsWith('host') && l[1] === 'replication').map((l) => `${l[0]} ${l[3]}`);
+  assert.equal(replication, ['host 127.0.0.1/32', 'hostssl 192.168.122.0/24']);
+  const all = lines.filter((l) => l[0] === 'hostssl' && l[1] === 'all').map((l) => l[3]);
+  assert.equal(all, ['192.168.122.0/24', '10.20.0.0/16']);
+});
+
+test('TLS: the REST API serves HTTPS, etcd is reached with a client certificate, PostgreSQL has ssl on, members verify each other', () => {
+  const c = YAML.parse(renderPatroniConfig(model, model.postgresNodes[0]!, TEST_SECRETS), { version: '1.1' });
+  const tls = { ca: '/etc/pgha/tls/ca.crt', cert: '/etc/pgha/tls/node.crt', key: '/etc/pgha/tls/node.key' };
+  assert.equal([c.restapi.certfile, c.restapi.keyfile, c.restapi.cafile], [tls.cert, tls.key, tls.ca]);
+  assert.is(c.restapi.verify_client, undefined, 'HAProxy and monitoring check without a client certificate');
+  assert.ok(c.restapi.authentication.password, 'unsafe endpoints want the REST password');
+  assert.equal([c.etcd3.protocol, c.etcd3.cacert, c.etcd3.cert, c.etcd3.key], ['https', tls.ca, tls.cert, tls.key]);
+  assert.equal([c.postgresql.parameters.ssl, c.postgresql.parameters.ssl_cert_file, c.postgresql.parameters.ssl_key_file], ['on', tls.cert, tls.key]);
+  for (const who of ['replication', 'rewind']) {
+    assert.is(c.postgresql.authentication[who].sslmode, 'verify-full', who);
+    assert.is(c.postgresql.authentication[who].sslrootcert, tls.ca, who);
+  }
 });
 
 test.run();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { userErrorOf } from '../helpers.js';
+import { TEST_NOW, TEST_SECRETS, userErrorOf } from '../helpers.js';
 import YAML from 'yaml';
 import { buildModel } from '../../src/model.js';
 import { completeSecrets, randomSecret, readSecretsFile, secretsToYaml, writeSecretsFile, type Secrets } from '../../src/secrets.js';
@@ -13,6 +13,7 @@ const ALNUM = /^[A-Za-z0-9]+$/;
 const FIXED = ['superuserPassword', 'replicationPassword', 'rewindPassword', 'restApiPassword', 'keepalivedAuthPass', 'etcdInitialClusterToken'] as const;
 
 const model = buildModel(DEFAULT_SPEC);
+const OPTS = { now: TEST_NOW, lifetimes: model.tls };
 const dir = mkdtempSync(join(tmpdir(), 'pgha-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -35,8 +36,8 @@ test('randomSecret differs between calls', () => {
   assert.is.not(randomSecret(32), randomSecret(32));
 });
 
-test('completeSecrets without existing secrets generates all of them', () => {
-  const { secrets, changed } = completeSecrets(model, undefined);
+test('completeSecrets without existing secrets generates all of them', async () => {
+  const { secrets, changed } = await completeSecrets(model, undefined, OPTS);
   assert.is(changed, true);
   for (const k of FIXED) assert.match(secrets[k], ALNUM, k);
   assert.is(secrets.keepalivedAuthPass.length, 8);
@@ -50,29 +51,29 @@ test('completeSecrets without existing secrets generates all of them', () => {
   assert.is(new Set([...FIXED.map((k) => secrets[k]), ...Object.values(secrets.users)]).size, FIXED.length + model.postgres.users.length);
 });
 
-test('completeSecrets keeps a complete set unchanged', () => {
-  const first = completeSecrets(model, undefined).secrets;
-  const again = completeSecrets(model, structuredClone(first));
+test('completeSecrets keeps a complete set unchanged', async () => {
+  const first = (await completeSecrets(model, undefined, OPTS)).secrets;
+  const again = await completeSecrets(model, structuredClone(first), OPTS);
   assert.is(again.changed, false);
   assert.equal(again.secrets, first);
 });
 
-test('completeSecrets generates only a missing fixed secret', () => {
-  const first = completeSecrets(model, undefined).secrets;
+test('completeSecrets generates only a missing fixed secret', async () => {
+  const first = (await completeSecrets(model, undefined, OPTS)).secrets;
   const partial: Partial<Secrets> = structuredClone(first);
   delete partial.restApiPassword;
-  const { secrets, changed } = completeSecrets(model, partial);
+  const { secrets, changed } = await completeSecrets(model, partial, OPTS);
   assert.is(changed, true);
   assert.is.not(secrets.restApiPassword, first.restApiPassword);
   assert.is(secrets.restApiPassword.length, 32);
   assert.equal({ ...secrets, restApiPassword: first.restApiPassword }, first);
 });
 
-test('completeSecrets generates a password only for a new user', () => {
-  const first = completeSecrets(model, undefined).secrets;
+test('completeSecrets generates a password only for a new user', async () => {
+  const first = (await completeSecrets(model, undefined, OPTS)).secrets;
   const spec = structuredClone(DEFAULT_SPEC);
   spec.postgres!.users!.push({ name: 'app' });
-  const { secrets, changed } = completeSecrets(buildModel(spec), structuredClone(first));
+  const { secrets, changed } = await completeSecrets(buildModel(spec), structuredClone(first), OPTS);
   assert.is(changed, true);
   assert.match(secrets.users.app ?? '', /^[A-Za-z0-9]{32}$/);
   const { app: _app, ...others } = secrets.users;
@@ -95,8 +96,8 @@ test('writeSecretsFile replaces a world-readable file with a 0600 one', () => {
   assert.equal(readSecretsFile(path).secrets, { new: 'data' });
 });
 
-test('readSecretsFile round-trips what writeSecretsFile wrote, without a warning at 0600', () => {
-  const { secrets } = completeSecrets(model, undefined);
+test('readSecretsFile round-trips what writeSecretsFile wrote, without a warning at 0600', async () => {
+  const { secrets } = await completeSecrets(model, undefined, OPTS);
   const path = freshPath();
   writeSecretsFile(path, secretsToYaml(secrets, model.name));
   const loaded = readSecretsFile(path);
@@ -104,8 +105,8 @@ test('readSecretsFile round-trips what writeSecretsFile wrote, without a warning
   assert.is(loaded.warning, undefined);
 });
 
-test('readSecretsFile warns about a file others can read', () => {
-  const { secrets } = completeSecrets(model, undefined);
+test('readSecretsFile warns about a file others can read', async () => {
+  const { secrets } = await completeSecrets(model, undefined, OPTS);
   const path = freshPath();
   writeSecretsFile(path, secretsToYaml(secrets, model.name));
   chmodSync(path, 0o644);
@@ -147,7 +148,24 @@ for (const [what, text] of Object.entries(malformed)) {
   });
 }
 
-test('secretsToYaml is read back identically by a YAML 1.1 reader', () => {
+test('a secrets file whose tls section is damaged is a UserError naming the field, never a key', () => {
+  const tls = TEST_SECRETS.tls;
+  const cases: [string, unknown, RegExp][] = [
+    ['a key of another certificate', { ...tls, nodes: { etcd1: { cert: tls.nodes.etcd1!.cert, key: tls.nodes.etcd2!.key } } }, /tls\.nodes\.etcd1\.key is not the private key of cert/],
+    ['a cut certificate', { ...tls, ca: { cert: tls.ca.cert.slice(0, 80), key: tls.ca.key } }, /tls\.ca\.cert is not a PEM certificate/],
+    ['a missing key', { ...tls, admin: { cert: tls.admin.cert } }, /tls\.admin must have cert and key/],
+    ['certificates without their CA', { nodes: tls.nodes }, /tls has certificates but no ca/],
+  ];
+  for (const [what, value, message] of cases) {
+    const path = freshPath();
+    writeSecretsFile(path, YAML.stringify({ superuserPassword: 'abc', tls: value }));
+    const err = userErrorOf(() => readSecretsFile(path));
+    assert.match(err.message, message, what);
+    for (const pem of [tls.ca.key, tls.nodes.etcd1!.key, tls.nodes.etcd2!.key]) assert.not.ok(err.message.includes(pem.split('\n')[1]!), what);
+  }
+});
+
+test('secretsToYaml is read back identically by a YAML 1.1 reader', async () => {
   const tricky: Secrets = {
     superuserPassword: '0640',
     replicationPassword: '12345678',
@@ -156,11 +174,12 @@ test('secretsToYaml is read back identically by a YAML 1.1 reader', () => {
     keepalivedAuthPass: '1_000',
     etcdInitialClusterToken: '2024-01-01',
     users: { yes: 'null', no: '5:30', admin: '12.5' },
+    tls: TEST_SECRETS.tls,
   };
   const text = secretsToYaml(tricky, 'c1');
   assert.ok(text.startsWith('# pgha secrets of cluster c1.'));
   assert.equal(YAML.parse(text, { version: '1.1' }), tricky);
-  const generated = completeSecrets(model, undefined).secrets;
+  const generated = (await completeSecrets(model, undefined, OPTS)).secrets;
   assert.equal(YAML.parse(secretsToYaml(generated, model.name), { version: '1.1' }), generated);
 });
 

@@ -12,17 +12,17 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import YAML from 'yaml';
 import { UserError } from '../../src/errors.js';
-import { buildModel } from '../../src/model.js';
+import { buildModel, type ClusterModel } from '../../src/model.js';
 import { loadRenderInputs, renderAll } from '../../src/pipeline.js';
 import { DEFAULT_SPEC } from '../../src/spec/default.js';
 import { parseSpecText } from '../../src/spec/load.js';
 import { validateSpec } from '../../src/spec/validate.js';
-import { runPgha, TEST_SECRETS } from '../helpers.js';
+import { runPgha, TEST_NOW, TEST_SECRETS } from '../helpers.js';
 
 const inputs = loadRenderInputs('modern');
 const RUNS = 2000;
 
-type Outcome = { kind: 'rendered' } | { kind: 'invalid'; paths: string[] } | { kind: 'unreadable' };
+type Outcome = { kind: 'rendered'; model: ClusterModel } | { kind: 'invalid'; paths: string[] } | { kind: 'unreadable' };
 
 /** What pgha does with a spec text, in process: parse, validate, model, render. Anything but a UserError fails the test. */
 function outcome(text: string): Outcome {
@@ -43,10 +43,7 @@ function outcome(text: string): Outcome {
     assert.ok(errors.length > 0, 'an invalid spec has at least one error');
     return { kind: 'invalid', paths: errors.map((d) => d.path) };
   }
-  const model = buildModel(spec);
-  const rendered = renderAll(model, TEST_SECRETS, inputs);
-  assert.ok(rendered.files.length > 0);
-  return { kind: 'rendered' };
+  return { kind: 'rendered', model: buildModel(spec) };
 }
 
 /** Every path of a JSON value, as key lists. */
@@ -111,14 +108,18 @@ const damagedText = fc
 
 const anyText = fc.oneof(fc.string({ maxLength: 200 }), fc.json({ maxDepth: 3 }), fc.fullUnicodeString({ maxLength: 100 }));
 
-test(`${RUNS * 3} random and mutated specs: a render or errors with their spec paths, never anything else`, () => {
+test(`${RUNS * 3} random and mutated specs: a render or errors with their spec paths, never anything else`, async () => {
   const counts = { rendered: 0, invalid: 0, unreadable: 0 };
   for (const arb of [mutatedSpec, damagedText, anyText]) {
-    fc.assert(
-      fc.property(arb, (text) => {
+    await fc.assert(
+      fc.asyncProperty(arb, async (text) => {
         const o = outcome(text);
         counts[o.kind]++;
         if (o.kind === 'invalid') for (const p of o.paths) assert.type(p, 'string');
+        if (o.kind === 'rendered') {
+          const rendered = await renderAll(o.model, TEST_SECRETS, inputs, { now: TEST_NOW });
+          assert.ok(rendered.files.length > 0);
+        }
       }),
       { numRuns: RUNS, seed: 20261126 },
     );

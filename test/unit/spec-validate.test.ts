@@ -193,6 +193,18 @@ test('a parameter within two edits of a known one suggests it', () => {
   expectOnly(r, 'error', 'postgres.parameters.shared_bufers', 'did you mean shared_buffers?');
 });
 
+test('the TLS parameters are pgha\'s: setting ssl or its files is an error that says to remove it', () => {
+  for (const name of ['ssl', 'SSL_Key_File', 'ssl_cert_file', 'ssl_ca_file']) {
+    const r = validateWith((s) => (s.postgres.parameters[name] = 'off'));
+    expectOnly(r, 'error', `postgres.parameters.${name}`, 'is set by pgha (TLS with the cluster\'s certificates, see tls): remove it');
+  }
+});
+
+test('tls lifetimes: positive whole days', () => {
+  expectOnly(validateWith((s) => (s.tls = { certificateDays: 0 })), 'error', 'tls.certificateDays', '');
+  expectOnly(validateWith((s) => (s.tls = { caDays: 1.5 })), 'error', 'tls.caDays', '');
+});
+
 test('a parameter close to nothing known is only a warning', () => {
   const r = validateWith((s) => (s.postgres.parameters.zzz_custom_thing = 1));
   expectOnly(r, 'warning', 'postgres.parameters.zzz_custom_thing', 'not a PostgreSQL 16 parameter');
