@@ -51,7 +51,7 @@ for u in "${units[@]}"; do
   [[ $state == enabled* ]] && fail "$u is $state"
 done
 
-for f in etc/patroni/config.yml etc/keepalived/keepalived.conf var/lib/pgha etc/systemd/system/etcd.service.d/pgha.conf usr/local/lib/pgha; do
+for f in etc/patroni/config.yml etc/keepalived/keepalived.conf etc/pgha var/lib/pgha etc/systemd/system/etcd.service.d/pgha.conf usr/local/lib/pgha; do
   [[ -e $r/$f ]] && fail "/$f present: per-node configuration belongs in the seed"
 done
 grep -qs '^ETCD_INITIAL_CLUSTER_TOKEN=' "$r/etc/default/etcd" && fail "/etc/default/etcd holds a cluster token"

@@ -65,7 +65,12 @@ function load(dir: string, bakeOutput: string): Baked {
   return {
     dir,
     images: manifest.images,
-    secretValues: [...Object.values(secrets).filter((v): v is string => typeof v === 'string'), ...Object.values(secrets.users as Record<string, string>)],
+    secretValues: [
+      ...Object.values(secrets).filter((v): v is string => typeof v === 'string'),
+      ...Object.values(secrets.users as Record<string, string>),
+      // each private key's first line of base64 (it holds the start of the key itself)
+      ...[secrets.tls.ca, secrets.tls.admin, ...Object.values(secrets.tls.nodes as Record<string, { key: string }>)].map((p: { key: string }) => p.key.split('\n')[1]!),
+    ],
     bakeOutput,
   };
 }

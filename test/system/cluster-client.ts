@@ -1,8 +1,10 @@
 /**
- * What a client of the cluster sees, from the test host: SQL through the VIP (node-postgres), Patroni's REST
- * API, etcd's HTTP gateway. Also the writer the failover tests and the benchmark run: one autocommit insert
+ * What a client of the cluster sees, from the test host: SQL through the VIP (node-postgres, TLS checked
+ * against the cluster CA), Patroni's REST API over HTTPS, etcd's HTTP gateway over TLS with the admin client
+ * certificate. Also the writer the failover tests and the benchmark run: one autocommit insert
  * every 100 ms through VIP:5000, recording which ids were acknowledged and when.
  */
+import { request } from 'node:https';
 import pg from 'pg';
 import type { Cluster } from './machines.js';
 
@@ -28,8 +30,44 @@ export async function waitFor<T>(what: string, timeoutMs: number, fn: () => Prom
   }
 }
 
+export interface HttpsAnswer {
+  status: number;
+  body: string;
+}
+
+/**
+ * One HTTPS request to a node, checked against the cluster CA (the node's certificate names its address), with
+ * the admin client certificate (etcd wants one; Patroni does not ask).
+ */
+export function https(cluster: Cluster, url: string, options: { method?: string; body?: string; headers?: Record<string, string>; timeoutMs?: number } = {}): Promise<HttpsAnswer> {
+  const { tls } = cluster.secrets;
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      { method: options.method ?? 'GET', headers: options.headers, ca: tls.ca.cert, cert: tls.admin.cert, key: tls.admin.key, timeout: options.timeoutMs ?? 1500 },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`${url}: no answer in ${options.timeoutMs ?? 1500} ms`)));
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+async function httpsJson<T>(cluster: Cluster, url: string, options: Parameters<typeof https>[2] = {}): Promise<T> {
+  const r = await https(cluster, url, options);
+  if (r.status !== 200) throw new Error(`${url}: ${r.status}`);
+  return JSON.parse(r.body) as T;
+}
+
 function clientConfig(cluster: Cluster, host: string, port: number): pg.ClientConfig {
   return {
+    ssl: { ca: cluster.secrets.tls.ca.cert },
     host,
     port,
     user: 'postgres',
@@ -69,9 +107,7 @@ export async function patroniMembers(cluster: Cluster, except: string[] = []): P
   const asks = cluster.nodes
     .filter((x) => x.role === 'postgres' && !except.includes(x.name))
     .map(async (n) => {
-      const r = await fetch(`http://${n.ip}:8008/cluster`, { signal: AbortSignal.timeout(1500) });
-      if (!r.ok) throw new Error(`${n.name}: ${r.status}`);
-      return ((await r.json()) as { members: PatroniMember[] }).members;
+      return (await httpsJson<{ members: PatroniMember[] }>(cluster, `https://${n.ip}:8008/cluster`)).members;
     });
   try {
     return await Promise.any(asks);
@@ -89,8 +125,7 @@ export async function etcdHealthy(cluster: Cluster, nodes = cluster.nodes.filter
   const answers = await Promise.all(
     nodes.map(async (n) => {
       try {
-        const r = await fetch(`http://${n.ip}:2379/health`, { signal: AbortSignal.timeout(1500) });
-        return r.ok && ((await r.json()) as { health: string }).health === 'true';
+        return (await httpsJson<{ health: string }>(cluster, `https://${n.ip}:2379/health`)).health === 'true';
       } catch {
         return false;
       }
@@ -219,12 +254,13 @@ export async function streaming(cluster: Cluster, node: string, timeoutMs = 120_
 /** A planned switchover through Patroni's REST API (authenticated, as its unsafe endpoints are). */
 export async function switchover(cluster: Cluster, leader: string, candidate: string): Promise<void> {
   const auth = Buffer.from(`patroni:${cluster.secrets.restApiPassword}`).toString('base64');
-  const r = await fetch(`http://${cluster.node(leader).ip}:8008/switchover`, {
+  const r = await https(cluster, `https://${cluster.node(leader).ip}:8008/switchover`, {
     method: 'POST',
     headers: { authorization: `Basic ${auth}`, 'content-type': 'application/json' },
     body: JSON.stringify({ leader, candidate }),
+    timeoutMs: 30_000,
   });
-  if (r.status !== 200) throw new Error(`switchover ${leader} -> ${candidate}: ${r.status} ${await r.text()}`);
+  if (r.status !== 200) throw new Error(`switchover ${leader} -> ${candidate}: ${r.status} ${r.body}`);
   await waitFor(`${candidate} leading`, 60_000, async () => ((await leaderOf(cluster)) === candidate ? true : undefined));
   await streaming(cluster, leader);
 }
@@ -284,8 +320,7 @@ export async function etcdMemberUrls(cluster: Cluster): Promise<Record<string, {
   const asks = cluster.nodes
     .filter((n) => n.role === 'etcd')
     .map(async (n) => {
-      const r = await fetch(`http://${n.ip}:2379/v3/cluster/member/list`, { method: 'POST', body: '{}', signal: AbortSignal.timeout(1500) });
-      return ((await r.json()) as { members: Member[] }).members;
+      return (await httpsJson<{ members: Member[] }>(cluster, `https://${n.ip}:2379/v3/cluster/member/list`, { method: 'POST', body: '{}' })).members;
     });
   const members = await Promise.any(asks).catch(() => {
     throw new Error('no etcd member answers');
@@ -307,7 +342,7 @@ export async function replaceEtcd(cluster: Cluster, node: string, newIp?: string
   await waitFor(`${node} a healthy member again at ${ip}`, 180_000, async () => {
     const urls = await etcdMemberUrls(cluster);
     const names = Object.keys(urls).sort();
-    const ok = names.length === 3 && names.every(Boolean) && urls[node]?.client.includes(`http://${ip}:2379`) && (await etcdHealthy(cluster));
+    const ok = names.length === 3 && names.every(Boolean) && urls[node]?.client.includes(`https://${ip}:2379`) && (await etcdHealthy(cluster));
     return ok ? true : undefined;
   });
   return (Date.now() - booted) / 1000;

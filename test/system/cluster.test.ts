@@ -2,8 +2,14 @@
  * The mission end to end: six container machines (3 etcd, 3 postgres, pg3 with nofailover), booted from the
  * role images' contents with their generated seeds, become a working HA cluster with nobody logging in, and
  * survive the faults the reference tried by hand: the leader's machine killed under writes, the VIP holder
- * killed, an etcd machine killed. Exec into a machine only observes it.
+ * killed, an etcd machine killed. Every endpoint speaks TLS with the cluster's certificates. Exec into a
+ * machine observes it, injects a fault, or installs renewed certificates as the README says to.
  */
+import { readFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { join } from 'node:path';
+import { connect, type PeerCertificate } from 'node:tls';
+import pg from 'pg';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SENTINEL_PATH } from '../../src/assemble/cloud-config.js';
@@ -13,6 +19,7 @@ import {
   etcdMembers,
   etcdQuorumLoss,
   etcdMemberUrls,
+  https,
   killLeader,
   leaderOf,
   partitionLeader,
@@ -86,6 +93,77 @@ test('the six machines form the cluster by themselves from their seeds', async (
   assert.is.not(ro[0]!.addr, ip(leader));
 });
 
+/** The certificate a TLS endpoint serves (with the admin client certificate, which etcd wants). */
+function servedCert(host: string, port: number): Promise<PeerCertificate> {
+  const { tls } = cluster.secrets;
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port, ca: tls.ca.cert, cert: tls.admin.cert, key: tls.admin.key, timeout: 3000 }, () => {
+      resolve(socket.getPeerCertificate());
+      socket.end();
+    });
+    socket.on('error', reject);
+    socket.on('timeout', () => socket.destroy(new Error(`${host}:${port}: no TLS handshake`)));
+  });
+}
+
+/** The certificate PostgreSQL serves, through node-postgres's TLS socket. */
+async function postgresCert(host: string): Promise<PeerCertificate> {
+  const client = new pg.Client({ host, port: 5432, user: 'postgres', password: cluster.secrets.superuserPassword, database: 'postgres', ssl: { ca: cluster.secrets.tls.ca.cert }, connectionTimeoutMillis: 3000 });
+  await client.connect();
+  try {
+    return ((client as unknown as { connection: { stream: { getPeerCertificate(): PeerCertificate } } }).connection.stream).getPeerCertificate();
+  } finally {
+    await client.end();
+  }
+}
+
+/** How a connection attempt ends: 'ok' or the error's message. */
+async function outcomeOf(attempt: () => Promise<unknown>): Promise<string> {
+  try {
+    await attempt();
+    return 'ok';
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+test('TLS everywhere: PostgreSQL, replication, Patroni\'s REST API and etcd refuse plain or unauthenticated clients; keys are private', async () => {
+  const leader = (await leaderOf(cluster))!;
+  const plain = await outcomeOf(async () => {
+    const c = new pg.Client({ host: cluster.vip, port: 5000, user: 'postgres', password: cluster.secrets.superuserPassword, database: 'postgres', ssl: false, connectionTimeoutMillis: 3000 });
+    c.on('error', () => undefined);
+    await c.connect();
+    await c.end();
+  });
+  assert.match(plain, /no pg_hba\.conf entry .* no encryption/, 'a client without TLS is refused');
+  const ssl = await query<{ ssl: boolean; version: string }>(cluster, cluster.vip, 5000, 'SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()');
+  assert.is(ssl[0]!.ssl, true, 'through the VIP, with the server certificate checked against the CA and the VIP');
+  const replicas = await query<{ n: string; tls: string }>(cluster, ip(leader), 5432, 'SELECT count(*) AS n, count(*) FILTER (WHERE s.ssl) AS tls FROM pg_stat_replication r JOIN pg_stat_ssl s USING (pid)');
+  assert.ok(Number(replicas[0]!.n) >= 2 && replicas[0]!.tls === replicas[0]!.n, `replication over TLS: ${JSON.stringify(replicas)}`);
+
+  const { tls } = cluster.secrets;
+  const noClientCert = await outcomeOf(() => new Promise((resolve, reject) => {
+    const socket = connect({ host: ip('etcd1'), port: 2379, ca: tls.ca.cert, timeout: 3000 }, () => socket.write('GET /health HTTP/1.0\r\n\r\n'));
+    socket.on('data', (d) => (String(d).includes('"health"') ? resolve(d) : reject(new Error(String(d)))));
+    socket.on('error', reject);
+    socket.on('end', () => reject(new Error('closed')));
+  }));
+  assert.is.not(noClientCert, 'ok', 'etcd refuses a client without a certificate');
+  const etcdPlain = await outcomeOf(() => fetch(`http://${ip('etcd1')}:2379/health`, { signal: AbortSignal.timeout(3000) }).then((r) => r.json()));
+  assert.is.not(etcdPlain, 'ok', 'etcd speaks no plain HTTP');
+  const patroniPlain = await outcomeOf(() => fetch(`http://${ip(leader)}:8008/health`, { signal: AbortSignal.timeout(3000) }).then((r) => r.text()));
+  assert.is.not(patroniPlain, 'ok', 'Patroni\'s REST API speaks no plain HTTP');
+  const unsafe = await https(cluster, `https://${ip(leader)}:8008/restart`, { method: 'POST', body: '{}' });
+  assert.is(unsafe.status, 401, 'an unsafe endpoint wants the REST password');
+
+  for (const [node, owner] of [['etcd1', 'etcd'], ['pg1', 'postgres']] as const) {
+    const modes = await cluster.exec(node, ['stat', '-c', '%n %a %U:%G', '/etc/pgha/tls/node.key', '/etc/pgha/tls/node.crt', '/etc/pgha/tls/ca.crt']);
+    assert.equal(modes.trim().split('\n'), [`/etc/pgha/tls/node.key 600 ${owner}:${owner}`, '/etc/pgha/tls/node.crt 644 root:root', '/etc/pgha/tls/ca.crt 644 root:root'], node);
+  }
+  const served = await servedCert(ip('pg1'), 8008);
+  assert.is(served.subject.CN, 'pg1');
+});
+
 test('the leader\'s machine killed under writes: a new leader (never pg3), writes resume, the old one rejoins as a replica', async () => {
   const k = await killLeader(cluster, writer);
   assert.is.not(k.next, 'pg3', 'the nofailover node is never promoted');
@@ -150,10 +228,10 @@ test('etcd2 replaced by a new machine, at the same address, then at a new one: 3
   const moved = await replaceEtcd(cluster, 'etcd2', `10.${SUBNET}.0.14`);
   report(`etcd2 replaced at a new address: healthy member ${moved.toFixed(1)} s after its new machine started`);
   const urls = await etcdMemberUrls(cluster);
-  assert.equal(urls.etcd2!.peer, [`http://10.${SUBNET}.0.14:2380`]);
+  assert.equal(urls.etcd2!.peer, [`https://10.${SUBNET}.0.14:2380`]);
   assert.equal(Object.keys(urls).sort(), ['etcd1', 'etcd2', 'etcd3']);
   await waitFor('the sentinel on etcd2', 30_000, () => cluster.exec('etcd2', ['test', '-e', SENTINEL_PATH]));
-  assert.match(await cluster.exec('etcd2', ['cat', '/var/lib/pgha/status']), /removed dead member etcd2 .*\n.*added member etcd2 at http:\/\/10\.\d+\.0\.14:2380/);
+  assert.match(await cluster.exec('etcd2', ['cat', '/var/lib/pgha/status']), /removed dead member etcd2 .*\n.*added member etcd2 at https:\/\/10\.\d+\.0\.14:2380/);
   assert.is(await leaderOf(cluster), leader, 'Patroni kept its leader');
   await writer.ackAfter(Date.now(), 10_000);
 });
@@ -187,6 +265,29 @@ test('a fourth postgres node added: it streams; every other node\'s HAProxy and 
   const slots = await query<{ slot_name: string }>(cluster, ip((await leaderOf(cluster))!), 5432, 'SELECT slot_name FROM pg_replication_slots');
   assert.ok(slots.some((r) => r.slot_name === 'pg4'));
   await writer.ackAfter(Date.now(), 10_000);
+});
+
+test('pgha certs renew, rolled out as the README says: each node serves its new certificate, without a restart', async () => {
+  cluster.pgha(['certs', 'renew', 'spec.yaml', '--out', 'out', '--no-iso']);
+  const mainPid = async (node: string, unit: string) => (await cluster.exec(node, ['systemctl', 'show', '-p', 'MainPID', '--value', unit])).trim();
+  const pids = { etcd: await mainPid('etcd1', 'etcd'), patroni: await mainPid('pg1', 'patroni') };
+  const serial = (node: string) => new X509Certificate(readFileSync(join(cluster.dir, 'out', 'nodes', node, 'tls', 'node.crt'))).serialNumber;
+  for (const node of ['etcd1', 'pg1']) {
+    assert.is.not((await servedCert(ip(node), node === 'pg1' ? 8008 : 2379)).serialNumber, serial(node), `${node} still serves the old one`);
+    for (const file of ['ca.crt', 'node.crt', 'node.key']) {
+      const content = readFileSync(join(cluster.dir, 'out', 'nodes', node, 'tls', file)).toString('base64');
+      await cluster.exec(node, ['sh', '-c', `echo ${content} | base64 -d > /etc/pgha/tls/${file}.new && mv /etc/pgha/tls/${file}.new /etc/pgha/tls/${file}`]);
+    }
+    await cluster.exec(node, ['/usr/local/lib/pgha/pgha-node', 'reload-tls']);
+  }
+  await waitFor('etcd1 serving its new certificate', 10_000, async () => ((await servedCert(ip('etcd1'), 2379)).serialNumber === serial('etcd1') ? true : undefined));
+  await waitFor('Patroni on pg1 serving its new certificate', 30_000, async () => ((await servedCert(ip('pg1'), 8008)).serialNumber === serial('pg1') ? true : undefined));
+  assert.is((await postgresCert(ip('pg1'))).serialNumber, serial('pg1'), 'PostgreSQL on pg1');
+  assert.ok(await etcdHealthy(cluster));
+  for (const m of (await patroniMembers(cluster)).filter((m) => m.role !== 'leader')) await streaming(cluster, m.name);
+  await writer.ackAfter(Date.now(), 10_000);
+  assert.equal({ etcd: await mainPid('etcd1', 'etcd'), patroni: await mainPid('pg1', 'patroni') }, pids, 'etcd and Patroni were not restarted');
+  report('certs renewed: etcd1 (2379) and pg1 (8008, 5432) serve their new certificates after pgha-node reload-tls, without a restart');
 });
 
 test.run();

@@ -2,7 +2,8 @@
  * The rendered files checked by the programs that will read them, as installed from Debian by .ci/run:
  * cloud-init's schema (through ajv and through `cloud-init schema`), PyYAML, haproxy -c, keepalived --config-test
  * (in a network and mount namespace of its own), patroni --validate-config (against listeners on loopback).
- * Needs root.
+ * HAProxy and Patroni run in a mount namespace whose /etc has the node's TLS files (an overlay: the host's /etc
+ * is not changed). Needs root.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,15 +21,30 @@ import { loadAssets } from '../../src/render/assets.js';
 import { DEFAULT_SPEC } from '../../src/spec/default.js';
 import type { Spec } from '../../src/spec/types.js';
 import { validateSpec } from '../../src/spec/validate.js';
-import { parseUserData, TEST_SECRETS, writeFile } from '../helpers.js';
+import { parseUserData, secretsFor, writeFile } from '../helpers.js';
 
 const assets = loadAssets();
 const tmp = mkdtempSync(join(tmpdir(), 'pgha-checks-'));
 
-function render(spec: Spec): OutputFile[] {
+async function render(spec: Spec): Promise<OutputFile[]> {
   const { spec: valid, diagnostics } = validateSpec(spec);
   assert.ok(valid, JSON.stringify(diagnostics));
-  return renderCluster(buildModel(valid!), TEST_SECRETS, assets);
+  const model = buildModel(valid!);
+  return renderCluster(model, await secretsFor(model), assets);
+}
+
+/**
+ * Runs `command` (a shell line) in a mount namespace whose /etc is an overlay of the host's with the TLS files
+ * of the node whose user-data is `cc` in /etc/pgha/tls, where the configuration expects them.
+ */
+function withNodeTls(cc: ReturnType<typeof parseUserData>, name: string, command: string) {
+  const upper = join(tmp, `etc-${name}`);
+  const work = join(tmp, `etc-work-${name}`);
+  mkdirSync(join(upper, 'pgha', 'tls'), { recursive: true });
+  mkdirSync(work, { recursive: true });
+  for (const f of cc.write_files.filter((w) => w.path.startsWith('/etc/pgha/tls/'))) writeFileSync(join(upper, f.path.slice('/etc/'.length)), f.content);
+  const script = `mount -t overlay pgha -o lowerdir=/etc,upperdir=${upper},workdir=${work} /etc && ${command}`;
+  return spawnSync('unshare', ['--mount', 'sh', '-c', script], { encoding: 'utf8' });
 }
 
 function save(files: OutputFile[], under: string): string {
@@ -57,7 +73,7 @@ const loopback: Spec = {
   ],
 };
 const debian = { ...structuredClone(DEFAULT_SPEC), cluster: { ...DEFAULT_SPEC.cluster, flavor: 'debian-12' } };
-const outputs = { default: render(DEFAULT_SPEC), debian: render(debian), keys: render(withKeys), loopback: render(loopback) };
+const outputs = { default: await render(DEFAULT_SPEC), debian: await render(debian), keys: await render(withKeys), loopback: await render(loopback) };
 const userDatas = Object.entries(outputs).flatMap(([k, files]) =>
   files.filter((f) => f.path.endsWith('/user-data')).map((f) => ({ name: `${k}:${f.path}`, content: f.content })),
 );
@@ -92,12 +108,12 @@ test('PyYAML (cloud-init\'s and Patroni\'s reader) reads back exactly what was m
   assert.equal(JSON.parse(out), docs.map((d) => YAML.parse(d, { version: '1.1' })));
 });
 
-test('haproxy -c accepts the HAProxy configuration', () => {
+test('haproxy -c accepts the HAProxy configuration, with its CA file in place', () => {
   for (const k of ['default', 'loopback'] as const) {
     const cc = parseUserData(outputs[k].find((f) => f.path.endsWith('/user-data') && f.content.includes('haproxy.cfg'))!.content);
     const path = join(tmp, `haproxy-${k}.cfg`);
     writeFileSync(path, writeFile(cc, '/etc/haproxy/haproxy.cfg').content);
-    const r = spawnSync('haproxy', ['-c', '-f', path], { encoding: 'utf8' });
+    const r = withNodeTls(cc, `haproxy-${k}`, `exec haproxy -c -f ${path}`);
     assert.is(r.status, 0, r.stdout + r.stderr);
     assert.match(r.stdout + r.stderr, /Configuration file is valid/);
   }
@@ -140,7 +156,7 @@ test('patroni --validate-config finds nothing but the known quirks of Patroni 3.
     ),
   );
   try {
-    const r = spawnSync('patroni', ['--validate-config', path], { encoding: 'utf8' });
+    const r = withNodeTls(cc, 'patroni', `exec patroni --validate-config ${path}`);
     const lines = (r.stdout + r.stderr).split('\n').map((l) => l.trim()).filter(Boolean);
     const unexpected = lines.filter((l) => !PATRONI_302_QUIRKS.includes(l));
     assert.equal(unexpected, [], 'Patroni found problems in the rendered configuration');

@@ -111,7 +111,7 @@ export interface Cluster {
   dir: string;
   vip: string;
   nodes: MachineNode[];
-  secrets: { superuserPassword: string; restApiPassword: string };
+  secrets: { superuserPassword: string; restApiPassword: string; tls: { ca: { cert: string }; admin: { cert: string; key: string } } };
   /** Milliseconds since the epoch when the last machine had started. */
   startedAt: number;
   container(node: string): DockerContainer;

@@ -3,18 +3,20 @@
  * etcdctl and PostgreSQL tools on PATH, in a mount namespace where /var/lib is a fresh tmpfs. Needs root.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:http';
+import { createServer } from 'node:https';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { packagePath } from '../../src/paths.js';
+import { TEST_SECRETS } from '../helpers.js';
 
 const NODE = packagePath('cloud-init', 'pgha-node');
 let dir = '';
 let bin = '';
 let calls = '';
+let tlsDir = '';
 
 function fake(name: string, body = 'exit 0'): void {
   const path = join(bin, name);
@@ -30,7 +32,7 @@ function run(steps: string[][], env: Record<string, string> = {}, setup = ''): {
     ...steps.map((s) => `${NODE} ${s.join(' ')}; echo "rc=$?" >> ${join(dir, 'codes')}`),
     `for f in /var/lib/pgha/*; do echo "== $(basename "$f")"; cat "$f"; done > ${join(dir, 'state')}`,
   ].join('\n');
-  const r = spawnSync('unshare', ['--mount', 'bash', '-c', script], { encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, ...env } });
+  const r = spawnSync('unshare', ['--mount', 'bash', '-c', script], { encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, PGHA_TLS_DIR: tlsDir, ...env } });
   assert.is(r.status, 0, r.stderr);
   const state: Record<string, string> = {};
   let current = '';
@@ -51,13 +53,16 @@ test.before.each(() => {
   writeFileSync(calls, '');
   fake('systemctl');
   fake('logger');
+  tlsDir = join(dir, 'tls');
+  mkdirSync(tlsDir);
+  writeFileSync(join(tlsDir, 'ca.crt'), TEST_SECRETS.tls.ca.cert);
 });
 test.after.each(() => rmSync(dir, { recursive: true, force: true }));
 
 test('etcd: every step succeeds in order and the sentinel is written last', () => {
   fake('etcdctl');
   const r = run(
-    [['reset-etcd', '/var/lib/etcd/default'], ['start', 'etcd.service'], ['wait-etcd', 'http://10.1.0.1:2379'], ['done']],
+    [['reset-etcd', '/var/lib/etcd/default'], ['start', 'etcd.service'], ['wait-etcd', 'https://10.1.0.1:2379'], ['done']],
     {},
     `mkdir -p /var/lib/etcd/default/member && touch /var/lib/etcd/default/member/stale && trap '{ stat -c "%U %a" /var/lib/etcd/default; ls -A /var/lib/etcd/default; } > ${join(dir, 'datadir')}' EXIT`,
   );
@@ -73,8 +78,8 @@ test('etcd: every step succeeds in order and the sentinel is written last', () =
     'systemctl restart --no-block etcd.service',
     'logger -t pgha-node -- start: started etcd.service',
     'systemctl enable --quiet etcd.service',
-    'etcdctl --endpoints=http://10.1.0.1:2379 --command-timeout=5s endpoint health',
-    'logger -t pgha-node -- wait-etcd: etcd member at http://10.1.0.1:2379: ok after Ns',
+    `etcdctl --endpoints=https://10.1.0.1:2379 --command-timeout=5s --cacert=${tlsDir}/ca.crt --cert=${tlsDir}/node.crt --key=${tlsDir}/node.key endpoint health`,
+    'logger -t pgha-node -- wait-etcd: etcd member at https://10.1.0.1:2379: ok after Ns',
     'logger -t pgha-node -- done: bootstrap done',
   ]);
   const status = r.state.status!.trim().split('\n');
@@ -155,9 +160,9 @@ test('start: several units started at once, then enabled; no unit is a usage err
   assert.is(r.state.failed, 'start\n');
 });
 
-test('wait-patroni succeeds once the health URL answers 200', async () => {
+test('wait-patroni succeeds once the health URL answers 200 over HTTPS with a certificate of the cluster CA', async () => {
   let hits = 0;
-  const server = createServer((_req, res) => {
+  const server = createServer({ cert: TEST_SECRETS.tls.nodes.patroni1!.cert, key: TEST_SECRETS.tls.nodes.patroni1!.key }, (_req, res) => {
     hits++;
     res.statusCode = hits < 2 ? 503 : 200;
     res.end();
@@ -165,9 +170,9 @@ test('wait-patroni succeeds once the health URL answers 200', async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
   try {
-    const script = `mount -t tmpfs -o mode=0755 pgha-test /var/lib && ${NODE} wait-patroni http://127.0.0.1:${port}/health`;
+    const script = `mount -t tmpfs -o mode=0755 pgha-test /var/lib && ${NODE} wait-patroni https://127.0.0.1:${port}/health`;
     const child = await new Promise<number | null>((resolve) => {
-      spawn('unshare', ['--mount', 'bash', '-c', script], { env: { ...process.env, PATH: `${bin}:${process.env.PATH}` }, stdio: 'ignore' }).on('exit', resolve);
+      spawn('unshare', ['--mount', 'bash', '-c', script], { env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, PGHA_TLS_DIR: tlsDir }, stdio: 'ignore' }).on('exit', resolve);
     });
     assert.is(child, 0);
     assert.ok(hits >= 2, 'it retried after 503');

@@ -1,12 +1,13 @@
 /**
  * cloud-init/pgha-peers run for real (python3, HAProxy's config check) on the rendered HAProxy and Keepalived
- * files of the default cluster, against a local HTTP server standing in for Patroni's /cluster, with a fake
+ * files of the default cluster, against a local HTTPS server (a certificate of the test CA) standing in for
+ * Patroni's /cluster, with a fake
  * systemctl that records the reloads.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,12 +27,12 @@ let server: Server;
 let url = '';
 
 test.before(async () => {
-  server = createServer((_req, res) => {
+  server = createServer({ cert: TEST_SECRETS.tls.nodes.patroni1!.cert, key: TEST_SECRETS.tls.nodes.patroni1!.key }, (_req, res) => {
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify({ members }));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/cluster`;
+  url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/cluster`;
 });
 test.after(() => void server.close());
 
@@ -45,15 +46,26 @@ test.before.each(() => {
   writeFileSync(join(dir, 'keepalived.conf'), renderKeepalivedConfig(model, node, TEST_SECRETS));
   const config = JSON.parse(renderPeersConfig(model, node));
   config.members_url = url;
+  writeFileSync(join(dir, 'ca.crt'), TEST_SECRETS.tls.ca.cert);
+  config.ca_file = join(dir, 'ca.crt');
   config.haproxy.path = join(dir, 'haproxy.cfg');
   config.keepalived.path = join(dir, 'keepalived.conf');
   writeFileSync(join(dir, 'peers.json'), JSON.stringify(config));
 });
 test.after.each(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Runs pgha-peers once, asynchronously: the fake Patroni answers from this process. */
+/**
+ * Runs pgha-peers once, asynchronously: the fake Patroni answers from this process. It runs in a mount
+ * namespace whose /etc is an overlay with the CA certificate where the HAProxy configuration names it, so that
+ * its `haproxy -c` passes (the host's /etc is not changed).
+ */
 async function runOnce() {
-  const r = await promisify(execFile)(packagePath('cloud-init', 'pgha-peers'), [join(dir, 'peers.json'), '--once'], {
+  const upper = join(dir, 'etc');
+  mkdirSync(join(upper, 'pgha', 'tls'), { recursive: true });
+  mkdirSync(join(dir, 'etc-work'), { recursive: true });
+  writeFileSync(join(upper, 'pgha', 'tls', 'ca.crt'), TEST_SECRETS.tls.ca.cert);
+  const script = `mount -t overlay pgha -o lowerdir=/etc,upperdir=${upper},workdir=${join(dir, 'etc-work')} /etc && exec "$0" "$@"`;
+  const r = await promisify(execFile)('unshare', ['--mount', 'sh', '-c', script, packagePath('cloud-init', 'pgha-peers'), join(dir, 'peers.json'), '--once'], {
     encoding: 'utf8',
     env: { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH}`, PGHA_STATE_DIR: join(dir, 'state') },
   });
@@ -86,7 +98,7 @@ test('a moved and an added member: both backends and the unicast peers updated, 
   assert.equal(servers, [
     ...['patroni1 192.168.122.236', 'patroni2 192.168.122.200', 'patroni3 192.168.122.95', 'patroni4 192.168.122.201'],
     ...['patroni1 192.168.122.236', 'patroni2 192.168.122.200', 'patroni3 192.168.122.95', 'patroni4 192.168.122.201'],
-  ].map((s) => `server ${s}:5432 maxconn 300 check port 8008`));
+  ].map((s) => `server ${s}:5432 maxconn 300 check port 8008 check-ssl verify required ca-file /etc/pgha/tls/ca.crt verifyhost ${s.split(' ')[0]}`));
   const peers = /unicast_peer \{\n([^}]*)\}/.exec(r.keepalived)![1]!.split('\n').map((l) => l.trim()).filter((l) => /^\d/.test(l));
   assert.equal(peers, ['192.168.122.200', '192.168.122.95', '192.168.122.201'], 'every other node, patroni3 (down or not) kept');
   assert.not.match(r.keepalived, /192\.168\.122\.188/);

@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import YAML from 'yaml';
 import { runPgha } from '../helpers.js';
 import { bakedImages, TEST_SPEC, type Baked } from './baked-images.js';
 
@@ -122,12 +123,19 @@ test('etcd1 boots from the baked image and its seed ISO: hostname, address by MA
 test('etcd2 and etcd3 join: the cluster is healthy, every node finished its bootstrap', async () => {
   boot(ETCD[1]!);
   boot(ETCD[2]!);
-  const endpoints = ETCD.map((n) => `http://${n.ip}:2379`).join(',');
-  const health = () => spawnSync('etcdctl', ['--endpoints', endpoints, '--command-timeout=5s', 'endpoint', 'health', '--cluster'], {
-    encoding: 'utf8',
-    env: { ...process.env, ETCDCTL_API: '3' },
-  });
-  const allHealthy = (out: string) => ETCD.every((n) => out.includes(`http://${n.ip}:2379 is healthy`));
+  const endpoints = ETCD.map((n) => `https://${n.ip}:2379`).join(',');
+  // etcd wants a client certificate of the cluster CA: the admin one, from the secrets file
+  const tls = YAML.parse(readFileSync(join(work, 'spec.secrets.yaml'), 'utf8')).tls;
+  writeFileSync(join(work, 'ca.crt'), tls.ca.cert);
+  writeFileSync(join(work, 'admin.crt'), tls.admin.cert);
+  writeFileSync(join(work, 'admin.key'), tls.admin.key, { mode: 0o600 });
+  const etcdctl = (args: string[]) =>
+    spawnSync('etcdctl', ['--endpoints', endpoints, '--cacert', join(work, 'ca.crt'), '--cert', join(work, 'admin.crt'), '--key', join(work, 'admin.key'), ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, ETCDCTL_API: '3' },
+    });
+  const health = () => etcdctl(['--command-timeout=5s', 'endpoint', 'health', '--cluster']);
+  const allHealthy = (out: string) => ETCD.every((n) => out.includes(`https://${n.ip}:2379 is healthy`));
   let last = '';
   const seconds = await until('a healthy 3-member etcd cluster', 900, () => {
     const r = health();
@@ -136,7 +144,7 @@ test('etcd2 and etcd3 join: the cluster is healthy, every node finished its boot
   });
   console.log(`etcd cluster healthy ${seconds.toFixed(0)} s after etcd2 and etcd3 were started`);
   assert.ok(allHealthy(last), last);
-  const members = spawnSync('etcdctl', ['--endpoints', endpoints, 'member', 'list'], { encoding: 'utf8', env: { ...process.env, ETCDCTL_API: '3' } }).stdout;
+  const members = etcdctl(['member', 'list']).stdout;
   assert.equal(members.trim().split('\n').map((l) => l.split(', ')[2]).sort(), ['etcd1', 'etcd2', 'etcd3']);
   for (const n of ETCD) {
     await until(`the sentinel on ${n.name}`, 300, () => ssh(n.ip, 'test -e /var/lib/pgha/bootstrap.done').code === 0);
