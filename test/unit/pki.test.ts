@@ -1,7 +1,8 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { completePki, issueCa, nodeSans, pairProblem, type ClusterPki } from '../../src/pki.js';
+import { issueCa } from '../../src/pki-issue.js';
+import { completePki, nodeSans, pairProblem, type ClusterPki } from '../../src/pki.js';
 import { defaultModel, modelOf, TEST_NOW, TEST_SECRETS } from '../helpers.js';
 
 const model = defaultModel();
