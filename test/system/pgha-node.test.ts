@@ -3,8 +3,9 @@
  * etcdctl and PostgreSQL tools on PATH, in a mount namespace where /var/lib is a fresh tmpfs. Needs root.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { createServer } from 'node:https';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -158,6 +159,35 @@ test('start: several units started at once, then enabled; no unit is a usage err
     'systemctl enable --quiet patroni.service haproxy.service keepalived.service',
   ]);
   assert.is(r.state.failed, 'start\n');
+});
+
+test('reload-tls (maintenance, after pgha certs renew): owners and modes of the new files, their serial logged; it runs after a failed first boot and marks nothing failed', () => {
+  const pair = TEST_SECRETS.tls.nodes.etcd1!;
+  writeFileSync(join(tlsDir, 'node.crt'), pair.cert, { mode: 0o600 });
+  writeFileSync(join(tlsDir, 'node.key'), pair.key, { mode: 0o644 });
+  const stat = `stat -c '%n %a %U' ${tlsDir}/ca.crt ${tlsDir}/node.crt ${tlsDir}/node.key > ${join(dir, 'modes')}`;
+  const r = run([['reload-tls']], {}, `mkdir -p /var/lib/pgha && echo wait-etcd > /var/lib/pgha/failed && trap "${stat}" EXIT`);
+  assert.equal(r.codes, [0]);
+  assert.equal(readFileSync(join(dir, 'modes'), 'utf8').trim().split('\n'), [`${tlsDir}/ca.crt 644 root`, `${tlsDir}/node.crt 644 root`, `${tlsDir}/node.key 600 etcd`]);
+  const serial = new X509Certificate(pair.cert).serialNumber;
+  assert.match(r.state.status!, new RegExp(`reload-tls: serial=${serial} notAfter=.* in use`));
+  assert.is(r.state.failed, 'wait-etcd\n', 'the first boot\'s failure is kept as it was');
+  assert.not.ok(r.calls.some((c) => c.startsWith('systemctl')), 'etcd takes new files on its next connection: nothing to reload');
+  for (const [what, cert, key] of [
+    ['a certificate of another CA', TEST_SECRETS.tls.ca.cert, pair.key],
+    ['the key of another node', pair.cert, TEST_SECRETS.tls.nodes.etcd2!.key],
+    ['a damaged certificate', 'not a certificate\n', pair.key],
+  ] as const) {
+    writeFileSync(join(tlsDir, 'node.crt'), cert);
+    writeFileSync(join(tlsDir, 'node.key'), key);
+    chmodSync(join(tlsDir, 'node.key'), 0o644);
+    chownSync(join(tlsDir, 'node.key'), 0, 0);
+    const bad = run([['reload-tls']], {}, `trap "${stat}" EXIT`);
+    assert.is.not(bad.codes.at(-1), 0, what);
+    assert.not.ok('failed' in bad.state, `${what}: a failed reload-tls marks no first-boot failure`);
+    assert.match(bad.state.status!, /reload-tls: FAILED/, what);
+    assert.match(readFileSync(join(dir, 'modes'), 'utf8'), /node\.key 644 root/, `${what}: nothing was changed`);
+  }
 });
 
 test('wait-patroni succeeds once the health URL answers 200 over HTTPS with a certificate of the cluster CA', async () => {
