@@ -7,8 +7,9 @@ import { cloudConfigValidator, findCloudConfigSchema } from './checks/cloud-conf
 import { EXIT, ToolError, UserError } from './errors.js';
 import { findIsoTool, makeSeedIsos } from './iso.js';
 import { writeOutput } from './output.js';
-import { defaultSecretsPath, loadRenderInputs, prepare, prepareRaw, renderAll, type Prepared } from './pipeline.js';
+import { defaultSecretsPath, loadRenderInputs, prepare, prepareRaw, renderAll, type CertOptions, type Prepared } from './pipeline.js';
 import type { PackerTarget } from './packer/template.js';
+import { ASSET_DIR } from './render/assets.js';
 import { readSecretsFile, secretsFromEnv, writeSecretsFile } from './secrets.js';
 import { DEFAULT_SPEC } from './spec/default.js';
 import { addNode, replaceNode } from './spec/edit.js';
@@ -16,7 +17,6 @@ import { readSpecText } from './spec/load.js';
 import type { NodeSpec } from './spec/types.js';
 import { formatDiagnostic, SPEC_SCHEMA_PATH, type Diagnostic } from './spec/validate.js';
 import { toYaml } from './yaml.js';
-import { ASSET_DIR } from './render/assets.js';
 
 const RELOAD_TLS = `${ASSET_DIR}/pgha-node reload-tls`;
 
@@ -61,16 +61,21 @@ async function render(spec: string | undefined, options: RenderOptions): Promise
 }
 
 /** Renders a validated spec into options.out; `beforeSwap` runs once the new output is complete (nothing is written if it fails). */
-async function renderPrepared(prepared: Prepared, options: RenderOptions & { out: string }, beforeSwap?: () => void, renew = false): Promise<void> {
+async function renderPrepared(
+  prepared: Prepared,
+  options: RenderOptions & { out: string },
+  beforeSwap?: () => void,
+  certs: Omit<CertOptions, 'now'> = {},
+): Promise<void> {
   const { model, warnings, specPath } = prepared;
   printWarnings(warnings);
   const secretsPath = options.secrets ?? defaultSecretsPath(specPath, options.out);
   const loaded = readSecretsFile(secretsPath);
   if (loaded.warning) warn(`warning: ${loaded.warning}`);
   const existing = secretsFromEnv(process.env, loaded.secrets);
-  if (renew && !existing?.tls?.ca) throw new UserError(`${secretsPath} has no cluster CA to renew certificates with: run pgha render first`);
+  if (certs.renew && !existing?.tls?.ca) throw new UserError(`${secretsPath} has no cluster CA to renew certificates with: run pgha render first`);
   const target = packerTarget(options.packerCompat);
-  const rendered = await renderAll(model, existing, loadRenderInputs(target), { now: new Date(), renew });
+  const rendered = await renderAll(model, existing, loadRenderInputs(target), { ...certs, now: new Date() });
   rendered.warnings.forEach((w) => warn(`warning: ${w}`));
 
   const schemaPath = options.cloudInitSchema ?? findCloudConfigSchema();
@@ -115,7 +120,7 @@ async function renderPrepared(prepared: Prepared, options: RenderOptions & { out
 async function certs(action: string, spec: string | undefined, options: RenderOptions): Promise<void> {
   if (action !== 'renew') throw new UserError(`pgha certs ${action}: the only action is renew`);
   if (!options.out) throw new UserError('--out DIR is missing: say where to write the seeds with the new certificates');
-  await renderPrepared(prepare(spec), { ...options, out: options.out }, undefined, true);
+  await renderPrepared(prepare(spec), { ...options, out: options.out }, undefined, { renew: true });
   console.log(`roll them out node by node: copy ${options.out}/nodes/<name>/tls/* to the node's /etc/pgha/tls/, then run ${RELOAD_TLS} there (see the README)`);
 }
 
@@ -152,7 +157,7 @@ async function replace(name: string, spec: string | undefined, options: Membersh
     ...(options.mac !== undefined ? { mac: String(options.mac) } : {}),
   });
   const prepared = prepareRaw(edit.raw, path, path);
-  await renderPrepared(prepared, { ...options, out: options.out }, () => writeSpecFile(path, edit.text));
+  await renderPrepared(prepared, { ...options, out: options.out }, () => writeSpecFile(path, edit.text), { replaced: [name] });
   const node = prepared.model.nodes.find((n) => n.name === name)!;
   console.log(`${path}: ${name} (${node.role}, ${node.ip}) is generation ${node.generation}: ${bootHint(options.out, name)}`);
 }

@@ -6,6 +6,7 @@ import { loadImageScripts, renderPackerFiles, type ImageScripts } from './packer
 import type { PackerTarget } from './packer/template.js';
 import { loadAssets, type Assets } from './render/assets.js';
 import { renderLaunch } from './render/libvirt.js';
+import type { PkiOptions } from './pki.js';
 import { completeSecrets, secretsToYaml, type Secrets } from './secrets.js';
 import { loadSpec } from './spec/load.js';
 import { formatDiagnostic, validateSpec, type Diagnostic } from './spec/validate.js';
@@ -61,12 +62,8 @@ export function loadRenderInputs(packerTarget: PackerTarget): RenderInputs {
   return { assets: loadAssets(), imageScripts: loadImageScripts(), packerTarget };
 }
 
-export interface CertOptions {
-  /** The time certificates are issued at and checked against. */
-  now: Date;
-  /** Issue every node and admin certificate again (pgha certs renew). */
-  renew?: boolean;
-}
+/** When certificates are issued and checked, and which must be issued again (the lifetimes come from the model). */
+export type CertOptions = Omit<PkiOptions, 'lifetimes'>;
 
 /**
  * Seeds of every node and the Packer side (templates and their scripts), from the model and the secrets:

@@ -99,6 +99,8 @@ export interface PkiOptions {
   lifetimes: Lifetimes;
   /** Issue every node and admin certificate again (pgha certs renew); the CA is kept. */
   renew?: boolean;
+  /** Nodes whose machine is replaced (pgha replace): a new key, never the dead machine's. */
+  replaced?: string[];
 }
 
 export interface CompletedPki {
@@ -110,7 +112,7 @@ export interface CompletedPki {
 
 /**
  * Keeps the CA and every certificate that still fits its node, and issues the missing ones: all of them for a
- * new cluster, one for an added node or a node at a new address, all but the CA on renew. A node certificate
+ * new cluster, one for an added node, a replaced node or a node at a new address, all but the CA on renew. A node certificate
  * that no longer names its node is issued again; one close to its end is only reported (renewal is a rollout).
  */
 export async function completePki(model: ClusterModel, existing: Partial<ClusterPki> | undefined, options: PkiOptions): Promise<CompletedPki> {
@@ -128,16 +130,17 @@ export async function completePki(model: ClusterModel, existing: Partial<Cluster
   if (caEnd.days < EXPIRY_WARNING_DAYS) {
     warnings.push(`the cluster CA ends on ${caEnd.date}: certificates cannot outlive it; a new CA means new certificates on every node`);
   }
-  const fresh = (pair: CertKey | undefined, sans: Sans): string | undefined => {
+  const fresh = (pair: CertKey | undefined, sans: Sans, name?: string): string | undefined => {
     if (!pair) return 'it is new';
     if (options.renew) return 'renew';
+    if (name !== undefined && options.replaced?.includes(name)) return 'its machine is replaced';
     return reissueReason(pair, ca, sans, now);
   };
   const nodes: Record<string, CertKey> = {};
   for (const node of model.nodes) {
     const sans = nodeSans(model, node);
     const current = existing?.nodes?.[node.name];
-    const reason = fresh(current, sans);
+    const reason = fresh(current, sans, node.name);
     if (reason === undefined && current) {
       nodes[node.name] = current;
       const end = expiry(current.cert, now);

@@ -135,9 +135,18 @@ test('replace: the spec gets the node\'s generation (and --ip), comments kept; o
   assert.is.not(after['etcd2/meta-data'], before['etcd2/meta-data']);
   const changed = (f: string) => after[f]!.split('\n').filter((l, i) => l !== before[f]!.split('\n')[i]);
   assert.equal(changed('etcd1/user-data').map((l) => l.trim().split('=')[0]), ['ETCD_INITIAL_CLUSTER'], 'etcd1 only learns the new address (read at its first boot only)');
-  const again = pgha(['replace', 'etcd2', 'c.yaml', '--out', 'out', '--no-iso'], dir);
+  assert.match(r.stdout, /issued etcd2's certificate \(its machine is replaced\)/);
+  assert.is.not(after['etcd2/tls/node.key'], before['etcd2/tls/node.key'], 'a new machine gets a new key');
+  assert.is(after['etcd1/tls/node.key'], before['etcd1/tls/node.key']);
+  const twice = pgha(['replace', 'etcd2', 'c.yaml', '--out', 'out', '--no-iso'], dir);
+  assert.is(twice.code, 0, twice.stderr);
+  assert.match(twice.stdout, /is generation 2/);
+  const keyBefore = after['patroni2/tls/node.key'];
+  const again = pgha(['replace', 'patroni2', 'c.yaml', '--out', 'out', '--no-iso'], dir);
   assert.is(again.code, 0, again.stderr);
-  assert.match(again.stdout, /is generation 2/);
+  assert.match(again.stdout, /is generation 1/);
+  assert.match(again.stdout, /issued patroni2's certificate \(its machine is replaced\)/, 'at the same address too: never the dead machine\'s key');
+  assert.is.not(tree(join(dir, 'out', 'nodes'))['patroni2/tls/node.key'], keyBefore);
 });
 
 test('replace and add refuse bad input with exit 2 and leave the spec alone', () => {
