@@ -112,8 +112,9 @@ export interface CompletedPki {
 
 /**
  * Keeps the CA and every certificate that still fits its node, and issues the missing ones: all of them for a
- * new cluster, one for an added node, a replaced node or a node at a new address, all but the CA on renew. A node certificate
- * that no longer names its node is issued again; one close to its end is only reported (renewal is a rollout).
+ * new cluster, one for an added or replaced node or a node at a new address, all but the CA on renew. A node
+ * certificate that no longer names its node is issued again; one close to its end is only reported (renewal
+ * is a rollout).
  */
 export async function completePki(model: ClusterModel, existing: Partial<ClusterPki> | undefined, options: PkiOptions): Promise<CompletedPki> {
   const { now, lifetimes } = options;

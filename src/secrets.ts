@@ -87,7 +87,6 @@ export async function completeSecrets(model: ClusterModel, existing: Partial<Sec
   };
 }
 
-
 const isMapping = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** The tls section: PEM certificates with their keys; messages name fields, never values. */
@@ -119,10 +118,8 @@ function parseSecrets(text: string, path: string): Partial<Secrets> {
   } catch {
     throw new UserError(`${path}: not a readable secrets file (YAML syntax error): fix or remove it`);
   }
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    throw new UserError(`${path}: not a secrets file (expected a mapping): fix or remove it`);
-  }
-  const rec = data as Record<string, unknown>;
+  if (!isMapping(data)) throw new UserError(`${path}: not a secrets file (expected a mapping): fix or remove it`);
+  const rec = data;
   // Secrets go unquoted into shell-sourced and other config files: letters and digits only.
   const safe = (v: unknown) => typeof v === 'string' && /^[A-Za-z0-9]+$/.test(v);
   for (const k of FIXED_KEYS) {
@@ -133,9 +130,7 @@ function parseSecrets(text: string, path: string): Partial<Secrets> {
     throw new UserError(`${path}: keepalivedAuthPass is longer than 8 characters, which Keepalived silently truncates: shorten it`);
   }
   if (rec.users !== undefined) {
-    if (rec.users === null || typeof rec.users !== 'object' || Array.isArray(rec.users)) {
-      throw new UserError(`${path}: users must be a mapping of user name to password`);
-    }
+    if (!isMapping(rec.users)) throw new UserError(`${path}: users must be a mapping of user name to password`);
     for (const [name, v] of Object.entries(rec.users)) {
       if (typeof v !== 'string') throw new UserError(`${path}: users.${name} must be a string`);
       if (!safe(v)) throw new UserError(`${path}: users.${name} may hold only letters and digits: change it, or delete it to have one generated`);
