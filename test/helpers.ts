@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import * as assert from 'uvu/assert';
 import YAML from 'yaml';
 import type { WriteFile } from '../src/assemble/cloud-config.js';
@@ -22,6 +23,22 @@ export const TEST_SECRETS: Secrets = {
   users: { admin: 'TestAdminPassword000000000000000' },
   tls: YAML.parse(readFileSync(packagePath('test', 'fixtures', 'test-pki.yaml'), 'utf8')) as ClusterPki,
 };
+
+/**
+ * The shell command that, run in a mount namespace of its own (`unshare --mount`), lays an overlay over /etc
+ * holding `files` (paths under /etc, e.g. pgha/tls/ca.crt): a node's files where its configuration names them,
+ * the host's /etc untouched. The overlay's folders are made under `dir`.
+ */
+export function etcOverlayMount(dir: string, files: Record<string, string>): string {
+  const upper = join(dir, 'etc-upper');
+  const work = join(dir, 'etc-work');
+  mkdirSync(work, { recursive: true });
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(upper, path)), { recursive: true });
+    writeFileSync(join(upper, path), content);
+  }
+  return `mount -t overlay pgha -o lowerdir=/etc,upperdir=${upper},workdir=${work} /etc`;
+}
 
 /** The time tests issue and check certificates at: inside the fixture's validity. */
 export const TEST_NOW = new Date('2026-06-01T00:00:00Z');

@@ -21,7 +21,7 @@ import { loadAssets } from '../../src/render/assets.js';
 import { DEFAULT_SPEC } from '../../src/spec/default.js';
 import type { Spec } from '../../src/spec/types.js';
 import { validateSpec } from '../../src/spec/validate.js';
-import { parseUserData, secretsFor, writeFile } from '../helpers.js';
+import { etcOverlayMount, parseUserData, secretsFor, writeFile } from '../helpers.js';
 
 const assets = loadAssets();
 const tmp = mkdtempSync(join(tmpdir(), 'pgha-checks-'));
@@ -38,12 +38,8 @@ async function render(spec: Spec): Promise<OutputFile[]> {
  * of the node whose user-data is `cc` in /etc/pgha/tls, where the configuration expects them.
  */
 function withNodeTls(cc: ReturnType<typeof parseUserData>, name: string, command: string) {
-  const upper = join(tmp, `etc-${name}`);
-  const work = join(tmp, `etc-work-${name}`);
-  mkdirSync(join(upper, 'pgha', 'tls'), { recursive: true });
-  mkdirSync(work, { recursive: true });
-  for (const f of cc.write_files.filter((w) => w.path.startsWith('/etc/pgha/tls/'))) writeFileSync(join(upper, f.path.slice('/etc/'.length)), f.content);
-  const script = `mount -t overlay pgha -o lowerdir=/etc,upperdir=${upper},workdir=${work} /etc && ${command}`;
+  const tls = cc.write_files.filter((w) => w.path.startsWith('/etc/pgha/tls/'));
+  const script = `${etcOverlayMount(join(tmp, name), Object.fromEntries(tls.map((f) => [f.path.slice('/etc/'.length), f.content])))} && ${command}`;
   return spawnSync('unshare', ['--mount', 'sh', '-c', script], { encoding: 'utf8' });
 }
 

@@ -17,7 +17,7 @@ import { packagePath } from '../../src/paths.js';
 import { renderHaproxyConfig } from '../../src/render/haproxy.js';
 import { renderKeepalivedConfig } from '../../src/render/keepalived.js';
 import { renderPeersConfig } from '../../src/render/peers.js';
-import { defaultModel, TEST_SECRETS } from '../helpers.js';
+import { defaultModel, etcOverlayMount, TEST_SECRETS } from '../helpers.js';
 
 const model = defaultModel();
 const node = model.postgresNodes.find((n) => n.name === 'patroni1')!;
@@ -60,11 +60,7 @@ test.after.each(() => rmSync(dir, { recursive: true, force: true }));
  * its `haproxy -c` passes (the host's /etc is not changed).
  */
 async function runOnce() {
-  const upper = join(dir, 'etc');
-  mkdirSync(join(upper, 'pgha', 'tls'), { recursive: true });
-  mkdirSync(join(dir, 'etc-work'), { recursive: true });
-  writeFileSync(join(upper, 'pgha', 'tls', 'ca.crt'), TEST_SECRETS.tls.ca.cert);
-  const script = `mount -t overlay pgha -o lowerdir=/etc,upperdir=${upper},workdir=${join(dir, 'etc-work')} /etc && exec "$0" "$@"`;
+  const script = `${etcOverlayMount(dir, { 'pgha/tls/ca.crt': TEST_SECRETS.tls.ca.cert })} && exec "$0" "$@"`;
   const r = await promisify(execFile)('unshare', ['--mount', 'sh', '-c', script, packagePath('cloud-init', 'pgha-peers'), join(dir, 'peers.json'), '--once'], {
     encoding: 'utf8',
     env: { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH}`, PGHA_STATE_DIR: join(dir, 'state') },
