@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Builds the root file system of a container "machine" for the cluster system tests: the Debian 12 stand-in's
-# userland plus a role provisioned by the same images/ scripts the Packer templates run (install-packages.sh,
+# userland plus a role provisioned by the same image scripts the Packer templates run (install-packages.sh,
 # configure-services.sh, seal.sh, then hygiene-check.sh on the result), so that what the tests boot is what
 # pgha bakes. Only what a container cannot have differs from the VM image: no kernel or boot loader, and a
 # cloud-init drop-in (NoCloud seed directory, network left to Docker).
 #
-# Usage: scripts/build-machine-rootfs.sh ROLE OUTPUT.tar PACKAGE...      (run as root)
+# Usage: scripts/build-machine-rootfs.sh ROLE OUTPUT.tar SCRIPTS PACKAGE...      (run as root)
+#   SCRIPTS: a folder with the image scripts as a render writes them (DIR/packer/scripts/: assets/image/ filled in).
 #   PACKAGE: the role's packages as the flavour lists them (debian-12.json).
 # OUTPUT.tar is a tarball for `docker import`; OUTPUT.tar.recipe holds the recipe hash (this script, the
-# images/ scripts, the packages). When it matches, the script prints "rootfs up to date: OUTPUT" and exits 0.
+# image scripts, the packages). When it matches, the script prints "rootfs up to date: OUTPUT" and exits 0.
 set -euo pipefail
 
 readonly SUITE=bookworm
@@ -25,18 +26,17 @@ readonly MASKED_UNITS=(systemd-udevd.service systemd-udevd-control.socket system
   systemd-remount-fs.service sys-kernel-config.mount sys-kernel-debug.mount sys-kernel-tracing.mount)
 
 self=$(readlink -f "${BASH_SOURCE[0]}")
-repo_root=$(cd "$(dirname "$self")/.." && pwd)
 
 log() { printf '[machine-rootfs] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-# Runs inside mmdebstrap's customize hook: $1 = root of the new system, $2 = role, then the packages.
+# Runs inside mmdebstrap's customize hook: $1 = root of the new system, $2 = role, $3 = the scripts, then the packages.
 customize_root() {
-  local root=$1 role=$2
-  shift 2
+  local root=$1 role=$2 scripts=$3
+  shift 3
   local build=/var/tmp/pgha-build
   mkdir -p "$root$build"
-  cp "$repo_root"/images/*.sh "$root$build/"
+  cp "$scripts"/*.sh "$root$build/"
   chroot "$root" bash "$build/install-packages.sh" "$@"
   chroot "$root" bash "$build/configure-services.sh" "$role"
 
@@ -52,7 +52,7 @@ CFG
   rm -rf "$root$build"
   rm -f "$root/var/lib/dbus/machine-id"
   ln -s /etc/machine-id "$root/var/lib/dbus/machine-id"
-  bash "$repo_root/images/hygiene-check.sh" --root "$root" --role "$role" -- "$@"
+  bash "$scripts/hygiene-check.sh" --root "$root" --role "$role" -- "$@"
 }
 
 if [[ ${1:-} == __customize ]]; then
@@ -61,15 +61,17 @@ if [[ ${1:-} == __customize ]]; then
   exit 0
 fi
 
-role=${1:?usage: build-machine-rootfs.sh ROLE OUTPUT.tar PACKAGE...}
-out=${2:?usage: build-machine-rootfs.sh ROLE OUTPUT.tar PACKAGE...}
-shift 2
+usage='usage: build-machine-rootfs.sh ROLE OUTPUT.tar SCRIPTS PACKAGE...'
+role=${1:?$usage}
+out=${2:?$usage}
+scripts=$(cd "${3:?$usage}" && pwd)
+shift 3
 (($# > 0)) || die "no packages given for role $role"
 [[ $out == *.tar ]] || die "output must end in .tar: $out"
 mkdir -p "$(dirname "$out")"
 out=$(cd "$(dirname "$out")" && pwd)/$(basename "$out")
 
-recipe=$( { cat "$self" "$repo_root"/images/*.sh; printf '%s\n' "$role" "$@"; } | sha256sum | cut -d' ' -f1)
+recipe=$( { cat "$self" "$scripts"/*.sh; printf '%s\n' "$role" "$@"; } | sha256sum | cut -d' ' -f1)
 if [[ ${PGHA_ROOTFS_FORCE:-0} != 1 && -s $out && $(cat "$out.recipe" 2>/dev/null) == "$recipe" ]]; then
   echo "rootfs up to date: $out"
   exit 0
@@ -88,7 +90,7 @@ trap 'rm -f "$tmp"' EXIT
 start=$SECONDS
 log "building $role rootfs (recipe ${recipe:0:12}): ${#BASE_PACKAGES[@]} base packages + $*"
 include=$(IFS=,; echo "${BASE_PACKAGES[*]}")
-hook="\"$self\" __customize \"\$1\" $role"
+hook="\"$self\" __customize \"\$1\" $role \"$scripts\""
 for p in "$@"; do hook+=" $p"; done
 mmdebstrap --mode=root --variant=minbase --components=main --include="$include" --format=tar \
   --aptopt='Acquire::Retries "3"' --customize-hook="$hook" \

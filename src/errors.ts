@@ -16,3 +16,11 @@ export class ToolError extends Error {
     this.name = 'ToolError';
   }
 }
+
+/** The user interrupted a long run (Ctrl-C during a bake): exit code 130. */
+export class Interrupted extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'Interrupted';
+  }
+}

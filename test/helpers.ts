@@ -1,16 +1,23 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as assert from 'uvu/assert';
 import YAML from 'yaml';
-import type { WriteFile } from '../src/assemble/cloud-config.js';
-import { buildModel, type ClusterModel } from '../src/model.js';
-import { packagePath } from '../src/paths.js';
+import { runCli } from '../src/cli.js';
 import { UserError } from '../src/errors.js';
-import type { ClusterPki } from '../src/pki.js';
-import { completeSecrets, type Secrets } from '../src/secrets.js';
-import { DEFAULT_SPEC } from '../src/spec/default.js';
+import { loadFlavors, loadSpecRules, loadTemplates } from '../src/io/package-data.js';
+import { buildModel, type ClusterModel } from '../src/model/model.js';
+import { packagePath } from '../src/paths.js';
+import { imageScriptFiles, nodeScriptFiles, type NodeScript } from '../src/render/scripts.js';
+import { completeSecrets } from '../src/secrets/generate.js';
+import type { ClusterPki, Secrets } from '../src/secrets/types.js';
+import { BUILT_IN_SPEC } from '../src/spec/built-in.js';
 import type { Spec } from '../src/spec/types.js';
+
+/** The package's data, read once for all tests. */
+export const FLAVORS = loadFlavors();
+export const RULES = loadSpecRules();
+export const TEMPLATES = loadTemplates();
 
 /** Fixed, obviously fake secrets, so that golden files are stable. */
 export const TEST_SECRETS: Secrets = {
@@ -52,13 +59,21 @@ export async function secretsFor(model: ClusterModel): Promise<Secrets> {
 export const REFERENCE_SECRETS = ['admin%', 'rep-pass', 'rewind-pass', 'localpwd', 'otus-study'];
 
 export function defaultModel(): ClusterModel {
-  return buildModel(structuredClone(DEFAULT_SPEC));
+  return buildModel(structuredClone(BUILT_IN_SPEC), FLAVORS);
 }
 
 export function modelOf(mutate: (s: Spec) => void): ClusterModel {
-  const spec = structuredClone(DEFAULT_SPEC);
+  const spec = structuredClone(BUILT_IN_SPEC);
   mutate(spec);
-  return buildModel(spec);
+  return buildModel(spec, FLAVORS);
+}
+
+/** A cloud-config write_files entry as cloud-init reads it. */
+export interface WriteFile {
+  path: string;
+  owner: string;
+  permissions: string;
+  content: string;
 }
 
 export interface CloudConfig {
@@ -93,9 +108,68 @@ export function userErrorOf(fn: () => unknown): UserError {
 }
 
 /** Node's arguments that run the pgha CLI from source (through tsx), as a user would run the command. */
-export const PGHA_ARGV = ['--import', import.meta.resolve('tsx'), packagePath('src', 'cli.ts')];
+export const PGHA_ARGV = ['--import', import.meta.resolve('tsx'), packagePath('src', 'bin.ts')];
 
-/** Runs `pgha ARGS` in cwd and waits for it. */
+/** Runs `pgha ARGS` in cwd as its own process and waits for it. */
 export function runPgha(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env) {
   return spawnSync(process.execPath, [...PGHA_ARGV, ...args], { cwd, encoding: 'utf8', env, maxBuffer: 64 * 2 ** 20 });
+}
+
+export interface PghaResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `pgha ARGS` in this process, in cwd (relative paths are the user's), with its output captured: the
+ * command line's own behaviour without a process start per call (the fast suite runs hundreds of commands).
+ */
+export async function pgha(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<PghaResult> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const before = process.cwd();
+  // cac prints help and the version with console.info
+  const info = console.info;
+  console.info = (...items: unknown[]) => out.push(items.join(' '));
+  process.chdir(cwd);
+  try {
+    const code = await runCli(['node', 'pgha', ...args], { out: (l) => out.push(l), err: (l) => err.push(l), env });
+    return { code, stdout: out.map((l) => `${l}\n`).join(''), stderr: err.map((l) => `${l}\n`).join('') };
+  } finally {
+    process.chdir(before);
+    console.info = info;
+  }
+}
+
+/** The node scripts filled in for the model (default: the built-in spec's), written into dir; their paths by name. */
+export function writeNodeScripts(dir: string, model: ClusterModel = defaultModel()): Record<NodeScript, string> {
+  mkdirSync(dir, { recursive: true });
+  const files = nodeScriptFiles(model, TEMPLATES.scripts);
+  return Object.fromEntries(
+    Object.entries(files).map(([name, f]) => {
+      writeFileSync(join(dir, name), f.content, { mode: f.mode });
+      return [name, join(dir, name)];
+    }),
+  ) as Record<NodeScript, string>;
+}
+
+/** Every file under dir by its relative path, with its text. */
+export function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string, prefix: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(d, e.name), `${prefix}${e.name}/`);
+      else out[`${prefix}${e.name}`] = readFileSync(join(d, e.name), 'utf8');
+    }
+  };
+  walk(dir, '');
+  return out;
+}
+
+/** The image scripts filled in for the model's flavour (default: the Debian 12 stand-in's), written into dir, which is returned. */
+export function writeImageScripts(dir: string, model: ClusterModel = modelOf((s) => (s.cluster.flavor = 'debian-12'))): string {
+  mkdirSync(dir, { recursive: true });
+  for (const f of imageScriptFiles(model, TEMPLATES.scripts)) writeFileSync(join(dir, f.path.slice(f.path.lastIndexOf('/') + 1)), f.content, { mode: f.mode });
+  return dir;
 }

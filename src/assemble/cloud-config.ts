@@ -1,85 +1,77 @@
-import { createHash } from 'node:crypto';
-import type { ClusterModel, NodeModel } from '../model.js';
-import { PORTS } from '../model.js';
-import type { Secrets } from '../secrets.js';
-import { ASSET_DIR, type AssetName, type Assets } from '../render/assets.js';
-import { ETCD_DROPIN_PATH, ETCD_ENV_PATH, etcdClientUrl, etcdPeerUrl, renderEtcdDropin, renderEtcdEnv } from '../render/etcd.js';
-import { PEERS_CONFIG_PATH, PEERS_UNIT_PATH, renderPeersConfig, renderPeersUnit } from '../render/peers.js';
-import { HAPROXY_CONFIG_PATH, renderHaproxyConfig } from '../render/haproxy.js';
-import { KEEPALIVED_CONFIG_PATH, renderKeepalivedConfig } from '../render/keepalived.js';
-import { PATRONI_CONFIG_PATH, renderPatroniConfig } from '../render/patroni.js';
-import { renderTlsFiles } from '../render/tls.js';
-import { toYaml } from '../yaml.js';
+import { octalMode, type FileEntry } from '../lib/file.js';
+import { toYaml } from '../lib/yaml.js';
+import { PORTS, type ClusterModel, type NodeModel } from '../model/model.js';
+import { CONFIG_PATHS, ROLE_UNITS, UNITS } from '../node/contract.js';
+import { etcdClientUrl, etcdFiles, etcdPeerUrl } from '../render/etcd.js';
+import { haproxyFile } from '../render/haproxy.js';
+import { keepalivedFile } from '../render/keepalived.js';
+import { patroniFile } from '../render/patroni.js';
+import { peersFiles } from '../render/peers.js';
+import type { NodeScript } from '../render/scripts.js';
+import { tlsFiles } from '../render/tls.js';
+import { etcdNodeSecrets, postgresNodeSecrets } from '../secrets/node-view.js';
+import type { Secrets } from '../secrets/types.js';
 
-/** A cloud-config write_files entry: a rendered file handed to the assembler as opaque content. */
-export interface WriteFile {
-  path: string;
-  owner: string;
-  permissions: string;
-  content: string;
-}
+/** The node scripts, filled in once per render (render/scripts.ts). */
+export type NodeScriptFiles = Readonly<Record<NodeScript, FileEntry>>;
 
 /** What a node role adds to the common base: its files and its ordered first-boot steps. */
-export interface RoleBootstrap {
-  files: WriteFile[];
+interface RoleBootstrap {
+  files: FileEntry[];
   steps: string[][];
-}
-
-export const SENTINEL_PATH = '/var/lib/pgha/bootstrap.done';
-const NODE = `${ASSET_DIR}/pgha-node`;
-
-function script(assets: Assets, name: AssetName): WriteFile {
-  return { path: `${ASSET_DIR}/${name}`, owner: 'root:root', permissions: '0755', content: assets[name] };
 }
 
 /**
  * An etcd member of the initial cluster starts with the seed's member list; a replacement or added one
  * (generation above 0) first joins the running cluster through the other members (pgha-etcd-join).
  */
-function etcdBootstrap(model: ClusterModel, node: NodeModel, secrets: Secrets, assets: Assets): RoleBootstrap {
+function etcdBootstrap(model: ClusterModel, node: NodeModel, secrets: Secrets, scripts: NodeScriptFiles): RoleBootstrap {
   const joins = node.generation > 0;
   const others = model.etcdNodes.filter((n) => n.name !== node.name);
+  const view = etcdNodeSecrets(secrets, node);
+  const run = scripts['pgha-node'].path;
   return {
-    files: [
-      ...renderTlsFiles(node, secrets),
-      { path: ETCD_ENV_PATH, owner: 'root:etcd', permissions: '0640', content: renderEtcdEnv(model, node, secrets) },
-      { path: ETCD_DROPIN_PATH, owner: 'root:root', permissions: '0644', content: renderEtcdDropin() },
-      ...(joins ? [script(assets, 'pgha-etcd-join')] : []),
-    ],
+    files: [...tlsFiles(node, view.tls), ...etcdFiles(model, node, view), ...(joins ? [scripts['pgha-etcd-join']] : [])],
     steps: [
-      [NODE, 'reset-etcd', model.flavor.paths.etcdDataDir],
-      ...(joins ? [[NODE, 'join-etcd', ETCD_ENV_PATH, node.name, etcdPeerUrl(node), ...others.map(etcdClientUrl)]] : []),
-      [NODE, 'start', 'etcd.service'],
-      [NODE, 'wait-etcd', etcdClientUrl(node)],
+      [run, 'reset-etcd', model.flavor.paths.etcdDataDir],
+      ...(joins ? [[run, 'join-etcd', CONFIG_PATHS.etcdEnv, node.name, etcdPeerUrl(node), ...others.map(etcdClientUrl)]] : []),
+      [run, 'start', ...ROLE_UNITS.etcd],
+      [run, 'wait-etcd', etcdClientUrl(node)],
     ],
   };
 }
 
-function postgresBootstrap(model: ClusterModel, node: NodeModel, secrets: Secrets, assets: Assets): RoleBootstrap {
+function postgresBootstrap(model: ClusterModel, node: NodeModel, secrets: Secrets, scripts: NodeScriptFiles): RoleBootstrap {
+  const view = postgresNodeSecrets(secrets, node);
+  const run = scripts['pgha-node'].path;
   return {
     files: [
-      ...renderTlsFiles(node, secrets),
-      script(assets, 'pgha-createcluster'),
-      script(assets, 'pgha-clonecluster'),
-      script(assets, 'pgha-check-haproxy'),
-      script(assets, 'pgha-peers'),
-      { path: PATRONI_CONFIG_PATH, owner: 'postgres:postgres', permissions: '0600', content: renderPatroniConfig(model, node, secrets) },
-      { path: HAPROXY_CONFIG_PATH, owner: 'root:root', permissions: '0644', content: renderHaproxyConfig(model) },
-      { path: KEEPALIVED_CONFIG_PATH, owner: 'root:root', permissions: '0600', content: renderKeepalivedConfig(model, node, secrets) },
-      { path: PEERS_CONFIG_PATH, owner: 'root:root', permissions: '0644', content: renderPeersConfig(model, node) },
-      { path: PEERS_UNIT_PATH, owner: 'root:root', permissions: '0644', content: renderPeersUnit() },
+      ...tlsFiles(node, view.tls),
+      scripts['pgha-createcluster'],
+      scripts['pgha-clonecluster'],
+      scripts['pgha-check-haproxy'],
+      scripts['pgha-peers'],
+      patroniFile(model, node, view),
+      haproxyFile(model),
+      keepalivedFile(model, node, view.keepalivedAuthPass),
+      ...peersFiles(model, node),
     ],
     steps: [
-      [NODE, 'drop-default-cluster'],
-      [NODE, 'start', 'patroni.service', 'haproxy.service', 'keepalived.service', 'pgha-peers.service'],
-      [NODE, 'wait-patroni', `https://${node.ip}:${PORTS.patroniRest}/health`],
+      [run, 'drop-default-cluster'],
+      [run, 'start', ...ROLE_UNITS.postgres, UNITS.peers],
+      [run, 'wait-patroni', `https://${node.ip}:${PORTS.patroniRest}/health`],
     ],
   };
+}
+
+/** A cloud-config write_files entry: a rendered file handed to cloud-init as opaque content. */
+function writeFile(f: FileEntry): { path: string; owner: string; permissions: string; content: string } {
+  return { path: f.path, owner: f.owner ?? 'root:root', permissions: octalMode(f.mode), content: f.content };
 }
 
 /** The #cloud-config user-data of one node: the common base plus its role's files and steps, then the sentinel. */
-export function renderUserData(model: ClusterModel, node: NodeModel, secrets: Secrets, assets: Assets): string {
-  const role = node.role === 'etcd' ? etcdBootstrap(model, node, secrets, assets) : postgresBootstrap(model, node, secrets, assets);
+export function userDataConfig(model: ClusterModel, node: NodeModel, secrets: Secrets, scripts: NodeScriptFiles): Record<string, unknown> {
+  const role = node.role === 'etcd' ? etcdBootstrap(model, node, secrets, scripts) : postgresBootstrap(model, node, secrets, scripts);
   const admin = model.admin;
   const config = {
     hostname: node.name,
@@ -101,13 +93,13 @@ export function renderUserData(model: ClusterModel, node: NodeModel, secrets: Se
             },
           ],
         }),
-    write_files: [script(assets, 'pgha-node'), ...role.files],
-    runcmd: [...role.steps, [NODE, 'done']],
+    write_files: [scripts['pgha-node'], ...role.files].map(writeFile),
+    runcmd: [...role.steps, [scripts['pgha-node'].path, 'done']],
   };
-  return `#cloud-config\n${toYaml(config)}`;
+  return config;
 }
 
-export function renderMetaData(model: ClusterModel, node: NodeModel, instanceContent: string): string {
-  const digest = createHash('sha256').update(instanceContent).digest('hex').slice(0, 12);
-  return toYaml({ 'instance-id': `${model.name}-${node.name}-${digest}`, 'local-hostname': node.name });
+/** A node's user-data file: it holds the node's secrets, hence mode 0600. */
+export function userDataFile(path: string, config: Record<string, unknown>): FileEntry {
+  return { path, content: `#cloud-config\n${toYaml(config)}`, mode: 0o600, data: config };
 }

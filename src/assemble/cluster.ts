@@ -1,34 +1,48 @@
-import { basename } from 'node:path';
-import type { ClusterModel } from '../model.js';
-import type { Assets } from '../render/assets.js';
+import type { FileEntry } from '../lib/file.js';
+import type { ClusterModel } from '../model/model.js';
+import { launchFiles, type LaunchTemplates } from '../render/libvirt.js';
+import { renderMetaData } from '../render/meta-data.js';
 import { renderNetworkConfig } from '../render/network.js';
-import { renderTlsFiles } from '../render/tls.js';
-import type { Secrets } from '../secrets.js';
-import { renderMetaData, renderUserData } from './cloud-config.js';
+import { packerFiles, type PackerTarget } from '../render/packer.js';
+import { nodeScriptFiles, type ScriptTemplates } from '../render/scripts.js';
+import { tlsFiles } from '../render/tls.js';
+import { nodeTls } from '../secrets/node-view.js';
+import type { Secrets } from '../secrets/types.js';
+import { userDataConfig, userDataFile, type NodeScriptFiles } from './cloud-config.js';
 
-/** A file of the output directory, by its path relative to it. */
-export interface OutputFile {
-  path: string;
-  content: string;
-  mode: number;
+/** The templates a render fills: the node and image scripts, the launch scripts (io/package-data.ts reads them). */
+export interface Templates {
+  scripts: ScriptTemplates;
+  launch: LaunchTemplates;
 }
 
 /**
- * Every node's NoCloud seed files. Pure: the same model, secrets and assets give byte-identical output.
- * user-data holds the node's secrets, hence mode 0600. A replaced node's generation is part of its instance-id,
- * so that even an unchanged seed is a new instance to cloud-init.
+ * Each node's NoCloud seed files. A replaced node's generation is part of its instance-id, so that even an unchanged seed is a new instance to cloud-init.
  */
-export function renderCluster(model: ClusterModel, secrets: Secrets, assets: Assets): OutputFile[] {
+function seedFiles(model: ClusterModel, secrets: Secrets, scripts: NodeScriptFiles): FileEntry[] {
   return model.nodes.flatMap((node) => {
-    const userData = renderUserData(model, node, secrets, assets);
-    const networkConfig = renderNetworkConfig(model, node);
     const dir = `nodes/${node.name}`;
+    const userData = userDataFile(`${dir}/user-data`, userDataConfig(model, node, secrets, scripts));
+    const networkConfig = renderNetworkConfig(model, node);
+    const instance = userData.content + networkConfig + (node.generation > 0 ? `generation ${node.generation}\n` : '');
     return [
-      { path: `${dir}/user-data`, content: userData, mode: 0o600 },
+      userData,
       // the node's TLS files on their own, for rolling out renewed certificates (pgha certs renew)
-      ...renderTlsFiles(node, secrets).map((f) => ({ path: `${dir}/tls/${basename(f.path)}`, content: f.content, mode: parseInt(f.permissions, 8) })),
-      { path: `${dir}/meta-data`, content: renderMetaData(model, node, userData + networkConfig + (node.generation > 0 ? `generation ${node.generation}\n` : '')), mode: 0o644 },
+      ...tlsFiles(node, nodeTls(secrets, node)).map((f) => ({ path: `${dir}/tls/${f.path.slice(f.path.lastIndexOf('/') + 1)}`, content: f.content, mode: f.mode })),
+      { path: `${dir}/meta-data`, content: renderMetaData(model, node, instance), mode: 0o644 },
       { path: `${dir}/network-config`, content: networkConfig, mode: 0o644 },
     ];
   });
+}
+
+/**
+ * Every file of the output folder: each node's seed, the launch scripts, the Packer templates with their
+ * scripts. Pure: the same model, secrets and templates give byte-identical files.
+ */
+export function renderCluster(model: ClusterModel, secrets: Secrets, templates: Templates, packerTarget: PackerTarget): FileEntry[] {
+  return [
+    ...seedFiles(model, secrets, nodeScriptFiles(model, templates.scripts)),
+    ...launchFiles(model, templates.launch),
+    ...packerFiles(model, packerTarget, templates.scripts),
+  ];
 }

@@ -1,10 +1,7 @@
-import { PORTS, type ClusterModel, type NodeModel } from '../model.js';
-import type { Secrets } from '../secrets.js';
-import { TLS_PATHS } from './tls.js';
-
-export const ETCD_ENV_PATH = '/etc/default/etcd';
-/** Lets the etcd unit wait as long as it takes for its peers: Type=notify only reports ready with quorum. */
-export const ETCD_DROPIN_PATH = '/etc/systemd/system/etcd.service.d/pgha.conf';
+import type { FileEntry } from '../lib/file.js';
+import { PORTS, type ClusterModel, type NodeModel } from '../model/model.js';
+import { CONFIG_PATHS, SERVICE_USER, TLS_PATHS } from '../node/contract.js';
+import type { EtcdNodeSecrets } from '../secrets/node-view.js';
 
 export function etcdPeerUrl(n: NodeModel): string {
   return `https://${n.ip}:${PORTS.etcdPeer}`;
@@ -20,7 +17,7 @@ export function etcdClientUrl(n: NodeModel): string {
  * node's, operators the admin certificate). etcd reads the files again for each new connection, so renewed
  * certificates need no restart.
  */
-export function renderEtcdEnv(model: ClusterModel, node: NodeModel, secrets: Secrets): string {
+export function renderEtcdEnv(model: ClusterModel, node: NodeModel, secrets: EtcdNodeSecrets): string {
   const vars: [string, string][] = [
     ['ETCD_NAME', node.name],
     ['ETCD_DATA_DIR', model.flavor.paths.etcdDataDir],
@@ -30,7 +27,7 @@ export function renderEtcdEnv(model: ClusterModel, node: NodeModel, secrets: Sec
     ['ETCD_ADVERTISE_CLIENT_URLS', etcdClientUrl(node)],
     ['ETCD_INITIAL_CLUSTER', model.etcdNodes.map((n) => `${n.name}=${etcdPeerUrl(n)}`).join(',')],
     ['ETCD_INITIAL_CLUSTER_STATE', 'new'],
-    ['ETCD_INITIAL_CLUSTER_TOKEN', secrets.etcdInitialClusterToken],
+    ['ETCD_INITIAL_CLUSTER_TOKEN', secrets.initialClusterToken],
     ['ETCD_HEARTBEAT_INTERVAL', String(model.etcd.heartbeatIntervalMs)],
     ['ETCD_ELECTION_TIMEOUT', String(model.etcd.electionTimeoutMs)],
     ['ETCD_CERT_FILE', TLS_PATHS.cert],
@@ -45,6 +42,15 @@ export function renderEtcdEnv(model: ClusterModel, node: NodeModel, secrets: Sec
   return `# Written by pgha for etcd member ${node.name} of cluster ${model.name}.\n${vars.map(([k, v]) => `${k}="${v}"`).join('\n')}\n`;
 }
 
+/** Lets the etcd unit wait as long as it takes for its peers: Type=notify only reports ready with quorum. */
 export function renderEtcdDropin(): string {
   return ['# Written by pgha.', '[Service]', 'TimeoutStartSec=infinity', 'Restart=on-failure', 'RestartSec=2s', ''].join('\n');
+}
+
+/** An etcd node's configuration files: the environment file holds the cluster token, readable by etcd only. */
+export function etcdFiles(model: ClusterModel, node: NodeModel, secrets: EtcdNodeSecrets): FileEntry[] {
+  return [
+    { path: CONFIG_PATHS.etcdEnv, owner: `root:${SERVICE_USER.etcd}`, mode: 0o640, content: renderEtcdEnv(model, node, secrets) },
+    { path: CONFIG_PATHS.etcdDropin, owner: 'root:root', mode: 0o644, content: renderEtcdDropin() },
+  ];
 }

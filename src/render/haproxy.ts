@@ -1,10 +1,6 @@
-import { PORTS, type ClusterModel } from '../model.js';
-import { TLS_PATHS } from './tls.js';
-
-export const HAPROXY_CONFIG_PATH = '/etc/haproxy/haproxy.cfg';
-/** Lines around the generated lists that pgha-peers rewrites on a running node (HAProxy servers, Keepalived peers). */
-export const PEERS_BEGIN = '# pgha-peers begin: kept up to date from Patroni\'s members by pgha-peers.service';
-export const PEERS_END = '# pgha-peers end';
+import type { FileEntry } from '../lib/file.js';
+import { PORTS, type ClusterModel } from '../model/model.js';
+import { CONFIG_PATHS, PEERS_BEGIN_LINE, PEERS_MARKERS, TLS_PATHS } from '../node/contract.js';
 
 /**
  * One backend server line; pgha-peers renders added or moved members with the same line ({name}, {ip}). The
@@ -32,9 +28,9 @@ export function renderHaproxyConfig(model: ClusterModel): string {
       `option httpchk OPTIONS ${uri}`,
       'http-check expect status 200',
       `default-server inter ${check.inter} fastinter ${check.fastinter} downinter ${check.downinter} fall ${check.fall} rise ${check.rise} on-marked-down shutdown-sessions`,
-      PEERS_BEGIN,
+      PEERS_BEGIN_LINE,
       ...model.postgresNodes.map((n) => haproxyServerLine(model, n.name, n.ip)),
-      PEERS_END,
+      PEERS_MARKERS.end,
     ]);
   return [
     `# Written by pgha for cluster ${model.name}.`,
@@ -62,4 +58,8 @@ export function renderHaproxyConfig(model: ClusterModel): string {
     backend('postgres_primary', '/primary'),
     backend('postgres_replicas', '/replica'),
   ].join('\n\n') + '\n';
+}
+
+export function haproxyFile(model: ClusterModel): FileEntry {
+  return { path: CONFIG_PATHS.haproxy, owner: 'root:root', mode: 0o644, content: renderHaproxyConfig(model) };
 }

@@ -1,9 +1,6 @@
-import type { ClusterModel, NodeModel } from '../model.js';
-import type { Secrets } from '../secrets.js';
-import { ASSET_DIR } from './assets.js';
-import { PEERS_BEGIN, PEERS_END } from './haproxy.js';
-
-export const KEEPALIVED_CONFIG_PATH = '/etc/keepalived/keepalived.conf';
+import type { FileEntry } from '../lib/file.js';
+import type { ClusterModel, NodeModel } from '../model/model.js';
+import { ASSET_DIR, CONFIG_PATHS, PEERS_BEGIN_LINE, PEERS_MARKERS } from '../node/contract.js';
 
 function block(header: string, lines: (string | string[])[], indent = '    '): string[] {
   return [`${header} {`, ...lines.flat().map((l) => indent + l), '}'];
@@ -16,7 +13,7 @@ function block(header: string, lines: (string | string[])[], indent = '    '): s
  * whose check fails twice enters FAULT and gives the VIP up; one pass brings it back. Unicast peers where
  * multicast does not work.
  */
-export function renderKeepalivedConfig(model: ClusterModel, node: NodeModel, secrets: Secrets): string {
+export function renderKeepalivedConfig(model: ClusterModel, node: NodeModel, authPass: string): string {
   const index = model.postgresNodes.findIndex((n) => n.name === node.name);
   const net = model.network;
   const peers = model.postgresNodes.filter((n) => n.name !== node.name);
@@ -26,8 +23,8 @@ export function renderKeepalivedConfig(model: ClusterModel, node: NodeModel, sec
     `virtual_router_id ${net.vrrp.routerId}`,
     `priority ${100 - index}`,
     'advert_int 1',
-    ...block('authentication', ['auth_type PASS', `auth_pass ${secrets.keepalivedAuthPass}`]),
-    ...(net.vrrp.unicast ? [`unicast_src_ip ${node.ip}`, ...block('unicast_peer', [PEERS_BEGIN, ...peers.map((p) => p.ip), PEERS_END])] : []),
+    ...block('authentication', ['auth_type PASS', `auth_pass ${authPass}`]),
+    ...(net.vrrp.unicast ? [`unicast_src_ip ${node.ip}`, ...block('unicast_peer', [PEERS_BEGIN_LINE, ...peers.map((p) => p.ip), PEERS_MARKERS.end])] : []),
     ...block('virtual_ipaddress', [`${net.vip}/${net.prefix} dev ${net.interface}`]),
     ...block('track_script', ['chk_haproxy']),
   ]);
@@ -45,4 +42,9 @@ export function renderKeepalivedConfig(model: ClusterModel, node: NodeModel, sec
     ...instance,
     '',
   ].join('\n');
+}
+
+/** Keepalived's configuration holds the VRRP password: root only. */
+export function keepalivedFile(model: ClusterModel, node: NodeModel, authPass: string): FileEntry {
+  return { path: CONFIG_PATHS.keepalived, owner: 'root:root', mode: 0o600, content: renderKeepalivedConfig(model, node, authPass) };
 }

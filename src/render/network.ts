@@ -1,5 +1,5 @@
-import type { ClusterModel, NodeModel } from '../model.js';
-import { toYaml } from '../yaml.js';
+import type { ClusterModel, NodeModel } from '../model/model.js';
+import { toYaml } from '../lib/yaml.js';
 
 /** cloud-init network-config v2: the node's static address on the interface with its MAC, renamed to the spec's name. */
 export function renderNetworkConfig(model: ClusterModel, node: NodeModel): string {

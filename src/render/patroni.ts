@@ -1,10 +1,10 @@
-import { PORTS, type ClusterModel, type NodeModel } from '../model.js';
-import type { Secrets } from '../secrets.js';
-import { toYaml } from '../yaml.js';
-import { ASSET_DIR } from './assets.js';
-import { TLS_PATHS } from './tls.js';
+import type { FileEntry } from '../lib/file.js';
+import { toYaml } from '../lib/yaml.js';
+import { patternRoot } from '../model/flavors.js';
+import { PORTS, type ClusterModel, type NodeModel } from '../model/model.js';
+import { ASSET_DIR, CONFIG_PATHS, PG_CLUSTER, SERVICE_USER, TLS_PATHS } from '../node/contract.js';
+import type { PostgresNodeSecrets } from '../secrets/node-view.js';
 
-export const PATRONI_CONFIG_PATH = '/etc/patroni/config.yml';
 export const PATRONI_REST_USER = 'patroni';
 
 /** One pg_hba.conf line with aligned columns. */
@@ -41,7 +41,7 @@ const VERIFY_FULL = { sslmode: 'verify-full', sslrootcert: TLS_PATHS.ca } as con
  * CA (Patroni takes restapi's files for its own requests when ctl has none). etcd is reached over TLS with
  * the node certificate as client certificate.
  */
-export function renderPatroniConfig(model: ClusterModel, node: NodeModel, secrets: Secrets): string {
+export function renderPatroniConfig(model: ClusterModel, node: NodeModel, secrets: PostgresNodeSecrets): string {
   const pg = model.postgres.version;
   const paths = model.flavor.paths;
   const config = {
@@ -79,7 +79,7 @@ export function renderPatroniConfig(model: ClusterModel, node: NodeModel, secret
         },
       },
       method: 'pgha_createcluster',
-      pgha_createcluster: { command: `${ASSET_DIR}/pgha-createcluster ${pg} main` },
+      pgha_createcluster: { command: `${ASSET_DIR}/pgha-createcluster ${pg} ${PG_CLUSTER}` },
       users: Object.fromEntries(
         model.postgres.users.map((u) => [u.name, { password: secrets.users[u.name] ?? '', options: u.options }]),
       ),
@@ -91,21 +91,21 @@ export function renderPatroniConfig(model: ClusterModel, node: NodeModel, secret
       data_dir: paths.pgDataDir,
       bin_dir: paths.pgBinDir,
       config_dir: paths.pgConfigDir,
-      pgpass: `/var/lib/postgresql/${pg}-main.pgpass`,
+      pgpass: `${patternRoot(model.flavorPathPatterns.pgDataDir)}/${pg}-${PG_CLUSTER}.pgpass`,
       authentication: {
         superuser: { username: 'postgres', password: secrets.superuserPassword },
         replication: { username: 'replicator', password: secrets.replicationPassword, ...VERIFY_FULL },
         rewind: { username: 'rewind', password: secrets.rewindPassword, ...VERIFY_FULL },
       },
       create_replica_methods: ['pgha_clonecluster'],
-      pgha_clonecluster: { command: `${ASSET_DIR}/pgha-clonecluster ${pg} main` },
+      pgha_clonecluster: { command: `${ASSET_DIR}/pgha-clonecluster ${pg} ${PG_CLUSTER}` },
       remove_data_directory_on_rewind_failure: true,
       remove_data_directory_on_diverged_timelines: true,
       parameters: {
         unix_socket_directories: paths.pgSocketDir,
         logging_collector: 'on',
         log_directory: paths.pgLogDir,
-        log_filename: `postgresql-${pg}-main.log`,
+        log_filename: `postgresql-${pg}-${PG_CLUSTER}.log`,
         log_file_mode: '0640',
         ssl: 'on',
         ssl_cert_file: TLS_PATHS.cert,
@@ -116,4 +116,10 @@ export function renderPatroniConfig(model: ClusterModel, node: NodeModel, secret
     tags: node.tags,
   };
   return `# Written by pgha for Patroni member ${node.name} of cluster ${model.name}.\n${toYaml(config)}`;
+}
+
+/** Patroni's configuration: it holds the cluster's passwords, so only postgres reads it. */
+export function patroniFile(model: ClusterModel, node: NodeModel, secrets: PostgresNodeSecrets): FileEntry {
+  const user = SERVICE_USER.postgres;
+  return { path: CONFIG_PATHS.patroni, owner: `${user}:${user}`, mode: 0o600, content: renderPatroniConfig(model, node, secrets) };
 }

@@ -1,12 +1,7 @@
-import type { ClusterModel, NodeModel } from '../model.js';
-import { ASSET_DIR } from './assets.js';
-import { HAPROXY_CONFIG_PATH, haproxyServerLine } from './haproxy.js';
-import { KEEPALIVED_CONFIG_PATH } from './keepalived.js';
-import { PORTS } from '../model.js';
-import { TLS_PATHS } from './tls.js';
-
-export const PEERS_CONFIG_PATH = '/etc/pgha/peers.json';
-export const PEERS_UNIT_PATH = '/etc/systemd/system/pgha-peers.service';
+import type { FileEntry } from '../lib/file.js';
+import { PORTS, type ClusterModel, type NodeModel } from '../model/model.js';
+import { ASSET_DIR, CONFIG_PATHS, TLS_PATHS, UNITS } from '../node/contract.js';
+import { haproxyServerLine } from './haproxy.js';
 
 /**
  * What pgha-peers needs on a postgres node: the postgres nodes of the seed, where Patroni lists the running
@@ -20,8 +15,8 @@ export function renderPeersConfig(model: ClusterModel, node: NodeModel): string 
     members_url: `https://${node.ip}:${PORTS.patroniRest}/cluster`,
     ca_file: TLS_PATHS.ca,
     nodes: Object.fromEntries(model.postgresNodes.map((n) => [n.name, n.ip])),
-    haproxy: { path: HAPROXY_CONFIG_PATH, server: haproxyServerLine(model, '{name}', '{ip}') },
-    keepalived: model.network.vrrp.unicast ? { path: KEEPALIVED_CONFIG_PATH, peer: '{ip}' } : null,
+    haproxy: { path: CONFIG_PATHS.haproxy, server: haproxyServerLine(model, '{name}', '{ip}') },
+    keepalived: model.network.vrrp.unicast ? { path: CONFIG_PATHS.keepalived, peer: '{ip}' } : null,
   };
   return `${JSON.stringify(config, null, 2)}\n`;
 }
@@ -31,10 +26,10 @@ export function renderPeersUnit(): string {
     '# Written by pgha: keeps HAProxy servers and Keepalived peers in step with Patroni\'s members.',
     '[Unit]',
     'Description=pgha: HAProxy and Keepalived learn replaced and added postgres nodes',
-    'After=patroni.service haproxy.service keepalived.service',
+    `After=${UNITS.patroni} ${UNITS.haproxy} ${UNITS.keepalived}`,
     '',
     '[Service]',
-    `ExecStart=${ASSET_DIR}/pgha-peers ${PEERS_CONFIG_PATH}`,
+    `ExecStart=${ASSET_DIR}/pgha-peers ${CONFIG_PATHS.peers}`,
     'Restart=always',
     'RestartSec=5s',
     '',
@@ -42,4 +37,11 @@ export function renderPeersUnit(): string {
     'WantedBy=multi-user.target',
     '',
   ].join('\n');
+}
+
+export function peersFiles(model: ClusterModel, node: NodeModel): FileEntry[] {
+  return [
+    { path: CONFIG_PATHS.peers, owner: 'root:root', mode: 0o644, content: renderPeersConfig(model, node) },
+    { path: CONFIG_PATHS.peersUnit, owner: 'root:root', mode: 0o644, content: renderPeersUnit() },
+  ];
 }

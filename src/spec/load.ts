@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import YAML, { type Document } from 'yaml';
 import { UserError } from '../errors.js';
-import { DEFAULT_SPEC } from './default.js';
+import { BUILT_IN_SPEC } from './built-in.js';
 
 export interface LoadedSpec {
   raw: unknown;
@@ -56,6 +56,6 @@ export function readSpecText(path: string): string {
 }
 
 export function loadSpec(path: string | undefined): LoadedSpec {
-  if (path === undefined) return { raw: structuredClone(DEFAULT_SPEC), source: 'built-in default spec' };
+  if (path === undefined) return { raw: structuredClone(BUILT_IN_SPEC), source: 'built-in default spec' };
   return { raw: parseSpecText(readSpecText(path), path), path, source: path };
 }

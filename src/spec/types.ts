@@ -1,6 +1,7 @@
 /** The cluster spec as the user writes it (after JSON Schema validation; optional fields may be absent). */
 
-export type Role = 'etcd' | 'postgres';
+export const ROLES = ['etcd', 'postgres'] as const;
+export type Role = (typeof ROLES)[number];
 
 export interface PatroniTags {
   nofailover?: boolean;

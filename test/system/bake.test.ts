@@ -9,8 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { sha256File } from '../../src/bake.js';
-import { packagePath } from '../../src/paths.js';
+import { sha256File } from '../../src/bake/manifest.js';
 import { bakedImages, type Baked } from './baked-images.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'pgha-bake-'));
@@ -39,8 +38,11 @@ function withMountedImage(image: string, fn: (root: string) => void): void {
   }
 }
 
+/** The hygiene check as the templates ran it: the render's DIR/packer/scripts/. */
+let HYGIENE_CHECK = '';
 test.before(() => {
   baked = bakedImages();
+  HYGIENE_CHECK = join(baked.dir, 'out', 'packer', 'scripts', 'hygiene-check.sh');
 });
 test.after(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -70,7 +72,7 @@ test('hygiene, checked again from outside on each image: no identity, no build u
   const packages = { etcd: ['etcd-server', 'etcd-client'], postgres: ['postgresql-15', 'patroni', 'haproxy', 'keepalived'] };
   for (const role of ['etcd', 'postgres'] as const) {
     withMountedImage(baked.images[role]!.path, (root) => {
-      const args = [packagePath('images', 'hygiene-check.sh'), '--root', root, '--role', role, ...baked.secretValues.flatMap((s) => ['--secret', s]), '--', ...packages[role]];
+      const args = [HYGIENE_CHECK, '--root', root, '--role', role, ...baked.secretValues.flatMap((s) => ['--secret', s]), '--', ...packages[role]];
       const r = spawnSync('bash', args, { encoding: 'utf8' });
       assert.is(r.status, 0, `${role}: ${r.stdout}${r.stderr}`);
       assert.match(r.stdout, /hygiene check passed/);
@@ -85,7 +87,7 @@ test('hygiene, checked again from outside on each image: no identity, no build u
 
 test('the outside check does fail on a dirty image (it can fail)', () => {
   withMountedImage(baked.images.etcd!.path, (root) => {
-    const r = spawnSync('bash', [packagePath('images', 'hygiene-check.sh'), '--root', root, '--role', 'etcd', '--', 'etcd-server', 'postgresql-15'], { encoding: 'utf8' });
+    const r = spawnSync('bash', [HYGIENE_CHECK, '--root', root, '--role', 'etcd', '--', 'etcd-server', 'postgresql-15'], { encoding: 'utf8' });
     assert.is(r.status, 1);
     assert.match(r.stdout, /package postgresql-15 not installed/);
   });

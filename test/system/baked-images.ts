@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
-import type { ImageRecord } from '../../src/bake.js';
+import type { ImageRecord } from '../../src/bake/manifest.js';
 import { packagePath } from '../../src/paths.js';
 import { runPgha } from '../helpers.js';
 

@@ -12,7 +12,7 @@ import { connect, type PeerCertificate } from 'node:tls';
 import pg from 'pg';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { SENTINEL_PATH } from '../../src/assemble/cloud-config.js';
+import { SENTINEL_PATH } from '../../src/node/contract.js';
 import {
   addReplica,
   etcdHealthy,

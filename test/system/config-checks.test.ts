@@ -13,24 +13,22 @@ import { dirname, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import YAML from 'yaml';
-import { renderCluster, type OutputFile } from '../../src/assemble/cluster.js';
-import { cloudConfigValidator, findCloudConfigSchema } from '../../src/checks/cloud-config-schema.js';
-import { buildModel } from '../../src/model.js';
-import { packagePath } from '../../src/paths.js';
-import { loadAssets } from '../../src/render/assets.js';
-import { DEFAULT_SPEC } from '../../src/spec/default.js';
+import { renderCluster } from '../../src/assemble/cluster.js';
+import { cloudConfigValidator, findCloudConfigSchema } from '../../src/io/cloud-config-schema.js';
+import type { FileEntry } from '../../src/lib/file.js';
+import { buildModel } from '../../src/model/model.js';
+import { BUILT_IN_SPEC } from '../../src/spec/built-in.js';
 import type { Spec } from '../../src/spec/types.js';
 import { validateSpec } from '../../src/spec/validate.js';
-import { etcOverlayMount, parseUserData, secretsFor, writeFile } from '../helpers.js';
+import { etcOverlayMount, FLAVORS, parseUserData, RULES, secretsFor, TEMPLATES, writeFile, writeNodeScripts } from '../helpers.js';
 
-const assets = loadAssets();
 const tmp = mkdtempSync(join(tmpdir(), 'pgha-checks-'));
 
-async function render(spec: Spec): Promise<OutputFile[]> {
-  const { spec: valid, diagnostics } = validateSpec(spec);
+async function render(spec: Spec): Promise<FileEntry[]> {
+  const { spec: valid, diagnostics } = validateSpec(spec, RULES);
   assert.ok(valid, JSON.stringify(diagnostics));
-  const model = buildModel(valid!);
-  return renderCluster(model, await secretsFor(model), assets);
+  const model = buildModel(valid!, FLAVORS);
+  return renderCluster(model, await secretsFor(model), TEMPLATES, 'modern');
 }
 
 /**
@@ -43,7 +41,7 @@ function withNodeTls(cc: ReturnType<typeof parseUserData>, name: string, command
   return spawnSync('unshare', ['--mount', 'sh', '-c', script], { encoding: 'utf8' });
 }
 
-function save(files: OutputFile[], under: string): string {
+function save(files: FileEntry[], under: string): string {
   const root = join(tmp, under);
   for (const f of files) {
     mkdirSync(dirname(join(root, f.path)), { recursive: true });
@@ -53,7 +51,7 @@ function save(files: OutputFile[], under: string): string {
 }
 
 const withKeys: Spec = {
-  ...structuredClone(DEFAULT_SPEC),
+  ...structuredClone(BUILT_IN_SPEC),
   admin: { sshAuthorizedKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTests test@pgha'] },
 };
 /** A cluster on loopback addresses, so that Patroni's validator (which connects to what it checks) stays on this machine. */
@@ -68,8 +66,8 @@ const loopback: Spec = {
     { name: 'p2', role: 'postgres', ip: '127.0.0.22' },
   ],
 };
-const debian = { ...structuredClone(DEFAULT_SPEC), cluster: { ...DEFAULT_SPEC.cluster, flavor: 'debian-12' } };
-const outputs = { default: await render(DEFAULT_SPEC), debian: await render(debian), keys: await render(withKeys), loopback: await render(loopback) };
+const debian = { ...structuredClone(BUILT_IN_SPEC), cluster: { ...BUILT_IN_SPEC.cluster, flavor: 'debian-12' } };
+const outputs = { default: await render(BUILT_IN_SPEC), debian: await render(debian), keys: await render(withKeys), loopback: await render(loopback) };
 const userDatas = Object.entries(outputs).flatMap(([k, files]) =>
   files.filter((f) => f.path.endsWith('/user-data')).map((f) => ({ name: `${k}:${f.path}`, content: f.content })),
 );
@@ -80,8 +78,9 @@ test('every user-data validates against the installed cloud-init schema with ajv
   const schema = findCloudConfigSchema();
   assert.ok(schema, 'cloud-init is installed');
   const check = cloudConfigValidator(schema!);
-  for (const u of userDatas) assert.equal(check(u.content), [], u.name);
-  assert.ok(check('#cloud-config\nwrite_files: 5\n').length > 0, 'the validator rejects a wrong document');
+  // the text read back as cloud-init reads it (YAML 1.1), not the data it was written from
+  for (const u of userDatas) assert.equal(check(parseUserData(u.content)), [], u.name);
+  assert.ok(check({ write_files: 5 }).length > 0, 'the validator rejects a wrong document');
 });
 
 test('every user-data passes `cloud-init schema --config-file`', () => {
@@ -96,7 +95,7 @@ test('every user-data passes `cloud-init schema --config-file`', () => {
 });
 
 test('PyYAML (cloud-init\'s and Patroni\'s reader) reads back exactly what was meant', () => {
-  const docs = outputs.default.map((f) => f.content.replace(/^#cloud-config\n/, ''));
+  const docs = outputs.default.filter((f) => /\/(user-data|meta-data|network-config)$/.test(f.path)).map((f) => f.content.replace(/^#cloud-config\n/, ''));
   const patroni = parseUserData(outputs.default.find((f) => f.path === 'nodes/patroni1/user-data')!.content);
   docs.push(writeFile(patroni, '/etc/patroni/config.yml').content);
   const py = 'import json, sys, yaml\nprint(json.dumps([yaml.safe_load(d) for d in json.load(sys.stdin)]))';
@@ -123,8 +122,7 @@ test('keepalived --config-test accepts the Keepalived configuration, with its ch
     for (const f of outputs.default.filter((f) => f.path.endsWith('/user-data') && f.content.includes('keepalived.conf'))) {
       const conf = join(tmp, 'keepalived.conf');
       writeFileSync(conf, writeFile(parseUserData(f.content), '/etc/keepalived/keepalived.conf').content);
-      const check = join(tmp, 'pgha-check-haproxy');
-      writeFileSync(check, assets['pgha-check-haproxy'], { mode: 0o755 });
+      const check = writeNodeScripts(join(tmp, 'keepalived-scripts'))['pgha-check-haproxy'];
       const script = [
         'mount -t tmpfs -o mode=0755 pgha /usr/local/lib',
         'mkdir -m 0755 /usr/local/lib/pgha',
@@ -163,9 +161,10 @@ test('patroni --validate-config finds nothing but the known quirks of Patroni 3.
   }
 });
 
-test('the node scripts pass bash -n and shellcheck', () => {
-  for (const name of ['pgha-node', 'pgha-createcluster', 'pgha-clonecluster', 'pgha-check-haproxy']) {
-    const path = packagePath('cloud-init', name);
+test('the node scripts, filled in, pass shellcheck', () => {
+  const scripts = writeNodeScripts(join(tmp, 'scripts'));
+  for (const name of ['pgha-node', 'pgha-createcluster', 'pgha-clonecluster', 'pgha-check-haproxy'] as const) {
+    const path = scripts[name];
     const r = spawnSync('shellcheck', [path], { encoding: 'utf8' });
     assert.is(r.status, 0, `${name}: ${r.stdout}${r.stderr}`);
   }

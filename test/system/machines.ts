@@ -1,7 +1,7 @@
 /**
  * Container "machines" for the cluster system tests and `npm run bench:cluster`: one Docker container per node
  * of a rendered spec, booted with systemd as PID 1 from an image that holds a role image's contents (built by
- * scripts/build-machine-rootfs.sh with the same images/ scripts Packer runs), at the node's address on a
+ * scripts/build-machine-rootfs.sh with the same image scripts Packer runs), at the node's address on a
  * Docker network for the spec's subnet, with the node's generated NoCloud seed in /var/lib/cloud/seed/nocloud.
  * Nothing else configures a machine: the tests exec into one only to observe it.
  *
@@ -13,10 +13,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
-import { flavor as lookupFlavor, withPgVersion } from '../../src/flavors.js';
 import { packagePath } from '../../src/paths.js';
 import type { Role } from '../../src/spec/types.js';
-import { runPgha } from '../helpers.js';
+import { modelOf, runPgha, writeImageScripts } from '../helpers.js';
 
 process.env.TESTCONTAINERS_RYUK_DISABLED = 'true'; // Ryuk is an image to pull: nothing can be pulled here
 const { GenericContainer, getContainerRuntimeClient } = await import('testcontainers');
@@ -80,12 +79,14 @@ const imported = new Map<Role, string>();
 export function machineImage(role: Role): string {
   const known = imported.get(role);
   if (known) return known;
-  const f = withPgVersion(lookupFlavor(FLAVOR), lookupFlavor(FLAVOR).postgresVersion);
+  const model = modelOf((s) => (s.cluster.flavor = FLAVOR));
   const tar = packagePath('.cache', 'machines', `${role}.tar`);
-  const build = spawnSync('bash', [packagePath('scripts', 'build-machine-rootfs.sh'), role, tar, ...f.packages[role]], {
+  const scripts = writeImageScripts(mkdtempSync(join(tmpdir(), 'pgha-image-scripts-')), model);
+  const build = spawnSync('bash', [packagePath('scripts', 'build-machine-rootfs.sh'), role, tar, scripts, ...model.flavor.packages[role]], {
     encoding: 'utf8',
     stdio: ['ignore', 'inherit', 'inherit'],
   });
+  rmSync(scripts, { recursive: true, force: true });
   if (build.status !== 0) throw new Error(`the ${role} machine rootfs could not be built`);
   const tag = `pgha-test-machine-${role}:${readFileSync(`${tar}.recipe`, 'utf8').trim().slice(0, 12)}`;
   docker(['import', '--change', `LABEL ${LABEL}=1`, '--change', 'CMD ["/sbin/init"]', tar, tag]);

@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cloudConfigValidator, findCloudConfigSchema } from '../../src/checks/cloud-config-schema.js';
-import { buildKeyPair } from '../../src/packer/build-key.js';
-import { renderBuildSeed } from '../../src/packer/build-seed.js';
-import { runPgha } from '../helpers.js';
+import { cloudConfigValidator, findCloudConfigSchema } from '../../src/io/cloud-config-schema.js';
+import { buildKeyPair } from '../../src/bake/build-key.js';
+import { renderBuildSeed } from '../../src/render/build-seed.js';
+import { parseUserData, runPgha } from '../helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'pgha-packer-'));
 test.after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -52,7 +52,7 @@ test('the per-build key pair: ssh-keygen reads the private key and derives the s
 test('the build-time seed is valid cloud-config and creates only the build user', () => {
   const seed = renderBuildSeed(buildKeyPair('pgha-build').publicOpenSsh, 'etcd');
   const check = cloudConfigValidator(findCloudConfigSchema()!);
-  assert.equal(check(seed.userData), []);
+  assert.equal(check(parseUserData(seed.userData)), []);
   assert.match(seed.userData, /name: pgha-build/);
   assert.match(seed.metaData, /instance-id: pgha-build-etcd/);
 });

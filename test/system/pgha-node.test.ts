@@ -1,5 +1,5 @@
 /**
- * The first-boot step runner cloud-init calls (cloud-init/pgha-node), run for real with fake systemctl,
+ * The first-boot step runner cloud-init calls (assets/node/pgha-node, filled in as a render does), run for real with fake systemctl,
  * etcdctl and PostgreSQL tools on PATH, in a mount namespace where /var/lib is a fresh tmpfs. Needs root.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -10,10 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { packagePath } from '../../src/paths.js';
-import { TEST_SECRETS } from '../helpers.js';
+import { TEST_SECRETS, writeNodeScripts } from '../helpers.js';
 
-const NODE = packagePath('cloud-init', 'pgha-node');
+const scriptsDir = mkdtempSync(join(tmpdir(), 'pgha-node-scripts-'));
+const NODE = writeNodeScripts(scriptsDir)['pgha-node'];
+test.after(() => rmSync(scriptsDir, { recursive: true, force: true }));
 let dir = '';
 let bin = '';
 let calls = '';

@@ -1,5 +1,5 @@
 /**
- * cloud-init/pgha-peers run for real (python3, HAProxy's config check) on the rendered HAProxy and Keepalived
+ * assets/node/pgha-peers (filled in as a render does) run for real (python3, HAProxy's config check) on the rendered HAProxy and Keepalived
  * files of the default cluster, against a local HTTPS server (a certificate of the test CA) standing in for
  * Patroni's /cluster, with a fake
  * systemctl that records the reloads.
@@ -13,13 +13,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { packagePath } from '../../src/paths.js';
 import { renderHaproxyConfig } from '../../src/render/haproxy.js';
 import { renderKeepalivedConfig } from '../../src/render/keepalived.js';
 import { renderPeersConfig } from '../../src/render/peers.js';
-import { defaultModel, etcOverlayMount, TEST_SECRETS } from '../helpers.js';
+import { defaultModel, etcOverlayMount, TEST_SECRETS, writeNodeScripts } from '../helpers.js';
 
 const model = defaultModel();
+const scriptsDir = mkdtempSync(join(tmpdir(), 'pgha-peers-scripts-'));
+const PEERS = writeNodeScripts(scriptsDir, model)['pgha-peers'];
+test.after(() => rmSync(scriptsDir, { recursive: true, force: true }));
 const node = model.postgresNodes.find((n) => n.name === 'patroni1')!;
 let dir = '';
 let members: { name: string; host: string }[] = [];
@@ -43,7 +45,7 @@ test.before.each(() => {
   writeFileSync(join(dir, 'bin', 'systemctl'), `#!/bin/sh\necho "$*" >> ${join(dir, 'reloads')}\n`);
   chmodSync(join(dir, 'bin', 'systemctl'), 0o755);
   writeFileSync(join(dir, 'haproxy.cfg'), renderHaproxyConfig(model));
-  writeFileSync(join(dir, 'keepalived.conf'), renderKeepalivedConfig(model, node, TEST_SECRETS));
+  writeFileSync(join(dir, 'keepalived.conf'), renderKeepalivedConfig(model, node, TEST_SECRETS.keepalivedAuthPass));
   const config = JSON.parse(renderPeersConfig(model, node));
   config.members_url = url;
   writeFileSync(join(dir, 'ca.crt'), TEST_SECRETS.tls.ca.cert);
@@ -61,7 +63,7 @@ test.after.each(() => rmSync(dir, { recursive: true, force: true }));
  */
 async function runOnce() {
   const script = `${etcOverlayMount(dir, { 'pgha/tls/ca.crt': TEST_SECRETS.tls.ca.cert })} && exec "$0" "$@"`;
-  const r = await promisify(execFile)('unshare', ['--mount', 'sh', '-c', script, packagePath('cloud-init', 'pgha-peers'), join(dir, 'peers.json'), '--once'], {
+  const r = await promisify(execFile)('unshare', ['--mount', 'sh', '-c', script, PEERS, join(dir, 'peers.json'), '--once'], {
     encoding: 'utf8',
     env: { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH}`, PGHA_STATE_DIR: join(dir, 'state') },
   });
@@ -79,7 +81,7 @@ test('the seed\'s own members change nothing: pgha-peers writes the lists exactl
   members = model.postgresNodes.map((n) => ({ name: n.name, host: n.ip }));
   const r = await runOnce();
   assert.is(r.haproxy, renderHaproxyConfig(model));
-  assert.is(r.keepalived, renderKeepalivedConfig(model, node, TEST_SECRETS));
+  assert.is(r.keepalived, renderKeepalivedConfig(model, node, TEST_SECRETS.keepalivedAuthPass));
   assert.is(r.reloads, '');
 });
 

@@ -1,0 +1,68 @@
+#!/bin/bash
+# Written by pgha: creates the VM of node @@NODE@@ (@@ROLE@@) of cluster @@CLUSTER@@.
+# Usage: virt-install.sh [--force] [virt-install options such as --dry-run]
+# Environment: LIBVIRT_DEFAULT_URI (default qemu:///system), PGHA_IMAGE (the role image; default: the one
+# pgha bake wrote beside this output), PGHA_POOL_DIR (default @@POOL_DIR@@),
+# PGHA_OS_VARIANT (default @@OS_VARIANT@@; older osinfo databases may not know it).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+export LIBVIRT_DEFAULT_URI=${LIBVIRT_DEFAULT_URI:-qemu:///system}
+image=${PGHA_IMAGE:-$here/../../images/@@ROLE@@/@@IMAGE@@}
+pool=${PGHA_POOL_DIR:-@@POOL_DIR_WORD@@}
+name=@@DOMAIN_WORD@@
+disk=$pool/$name.qcow2
+seed=$pool/$name-seed.iso
+force=0
+dry_run=0
+args=()
+for a in "$@"; do
+  case $a in
+    --force) force=1 ;;
+    --dry-run) dry_run=1; args+=("$a") ;;
+    *) args+=("$a") ;;
+  esac
+done
+
+if virsh dominfo "$name" >/dev/null 2>&1; then
+  if ((force == 0 || dry_run == 1)); then
+    echo "virt-install.sh: domain $name exists; pass --force to replace it (its disk is deleted)" >&2
+    exit 1
+  fi
+  virsh destroy "$name" >/dev/null 2>&1 || true
+  virsh undefine "$name" >/dev/null
+fi
+if [[ -e $disk && $force == 0 ]]; then
+  echo "virt-install.sh: $disk exists; pass --force to replace it" >&2
+  exit 1
+fi
+[[ -r $image ]] || { echo "virt-install.sh: role image $image not found: run pgha bake, or set PGHA_IMAGE" >&2; exit 1; }
+if ((dry_run == 1)); then
+  # a dry run touches nothing in the pool: its disk and seed live in a temporary folder
+  pool=$(mktemp -d)
+  trap 'rm -rf -- "$pool"' EXIT
+  disk=$pool/$name.qcow2
+  seed=$pool/$name-seed.iso
+fi
+
+# The role image is copied into the pool (once per content) so that QEMU, which libvirt runs as its own
+# user, can read the overlay's backing file; pgha's output folder is private to root.
+install -d -m 0755 "$pool"
+backing=$pool/$(basename "${image%.qcow2}")-$(sha256sum "$image" | cut -c1-12).qcow2
+[[ -e $backing ]] || install -m 0644 "$image" "$backing"
+rm -f -- "$disk"
+qemu-img create -q -f qcow2 -b "$backing" -F qcow2 "$disk" @@DISK_GIB@@G
+install -m 0600 "$here/seed.iso" "$seed"
+
+virt-install \
+  --name "$name" \
+  --memory @@MEMORY_MIB@@ \
+  --vcpus @@VCPUS@@ \
+  --import \
+  --disk "path=$disk,format=qcow2,bus=virtio" \
+@@CDROM_ARGS@@
+  --network @@NETWORK_WORD@@ \
+  --os-variant "${PGHA_OS_VARIANT:-@@OS_VARIANT@@}" \
+  --graphics none \
+  --console pty,target_type=serial \
+  --noautoconsole \
+  "${args[@]}"

@@ -1,0 +1,192 @@
+import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import type { Templates } from '../assemble/cluster.js';
+import { Interrupted, ToolError, UserError } from '../errors.js';
+import { onPath } from '../io/tools.js';
+import type { ClusterModel } from '../model/model.js';
+import { BUILD } from '../node/contract.js';
+import { renderBuildSeed } from '../render/build-seed.js';
+import { packerFiles, type PackerTarget } from '../render/packer.js';
+import { ROLES, type Role } from '../spec/types.js';
+import { buildKeyPair } from './build-key.js';
+import { imageFromManifest, readPackages, sha256File, writeManifest, type ImageRecord } from './manifest.js';
+import { BuildProgress } from './progress.js';
+
+export interface BakeOptions {
+  out: string;
+  roles: Role[];
+  onlyValidate: boolean;
+  packerTarget: PackerTarget;
+  verbose: boolean;
+  baseImage?: string;
+  accelerator?: string;
+  aptProxy?: string;
+  log: (line: string) => void;
+}
+
+const INSTALL_HINT: Record<string, string> = {
+  packer: 'install Packer (Debian/Ubuntu: apt-get install packer, or HashiCorp\'s package for >= 1.7)',
+  'qemu-system-x86_64': 'install QEMU (Debian/Ubuntu: apt-get install qemu-system-x86)',
+  'qemu-img': 'install qemu-img (Debian/Ubuntu: apt-get install qemu-utils)',
+  iso: 'install an ISO tool for Packer\'s seed CD (Debian/Ubuntu: apt-get install xorriso)',
+};
+
+/** Every missing program, each with what to install, in one error. */
+function requireTools(needBuild: boolean): void {
+  const missing: string[] = [];
+  if (!onPath('packer')) missing.push(`packer not found: ${INSTALL_HINT.packer}`);
+  if (needBuild) {
+    for (const t of ['qemu-system-x86_64', 'qemu-img']) if (!onPath(t)) missing.push(`${t} not found: ${INSTALL_HINT[t]}`);
+    if (!['xorriso', 'mkisofs', 'genisoimage'].some((t) => onPath(t))) missing.push(`no xorriso, mkisofs or genisoimage: ${INSTALL_HINT.iso}`);
+  }
+  if (missing.length > 0) throw new ToolError(missing.join('\n'));
+}
+
+async function packerVersion(): Promise<string> {
+  const r = await execa('packer', ['version'], { reject: false });
+  const m = /(\d+\.\d+\.\d+)/.exec(r.stdout);
+  if (!m) throw new ToolError('packer version: unexpected output', r.stdout + r.stderr);
+  return m[1]!;
+}
+
+function newerOrEqual(v: string, min: [number, number]): boolean {
+  const [a = 0, b = 0] = v.split('.').map(Number);
+  return a > min[0] || (a === min[0] && b >= min[1]);
+}
+
+/** Runs one Packer command; Ctrl-C reaches Packer once (it runs in its own process group) and stops it cleanly. */
+async function runPacker(args: string[], cwd: string, opts: { verbose: boolean; progress?: BuildProgress }): Promise<void> {
+  const child: ResultPromise = execa('packer', args, {
+    cwd,
+    reject: false,
+    detached: true,
+    all: true,
+    buffer: !opts.progress,
+    env: { PACKER_NO_COLOR: '1', CHECKPOINT_DISABLE: '1' },
+    stdout: opts.verbose ? 'inherit' : 'pipe',
+    stderr: opts.verbose ? 'inherit' : 'pipe',
+  });
+  let interrupted = false;
+  let force: NodeJS.Timeout | undefined;
+  const onSigint = () => {
+    if (interrupted) return;
+    interrupted = true;
+    child.kill('SIGINT');
+    // Packer ignores interrupts in some steps (e.g. while it waits for a shutdown): then stop it and QEMU hard.
+    force = setTimeout(() => child.pid && process.kill(-child.pid, 'SIGKILL'), 30_000);
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    if (opts.progress && child.all) {
+      let rest = '';
+      child.all.on('data', (d: Buffer) => {
+        const lines = (rest + d.toString()).split('\n');
+        rest = lines.pop() ?? '';
+        for (const l of lines) opts.progress!.feed(l);
+      });
+    }
+    const r = await child;
+    if (interrupted) throw new Interrupted('interrupted: Packer was stopped');
+    if (r.exitCode !== 0) {
+      const tail = opts.progress ? opts.progress.tail.join('\n') : String(r.all ?? '').split('\n').slice(-30).join('\n');
+      throw new ToolError(`packer ${args[0]} failed (exit ${r.exitCode})`, tail);
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+    clearTimeout(force);
+  }
+}
+
+/**
+ * Bakes the role images: templates and scripts into a private work folder, a per-build key and seed, then
+ * packer init (modern), validate and build. The image appears under DIR/images/<role>/ only when its build
+ * succeeded; DIR/images/manifest.json records path, size, SHA-256, installed packages and phase timings.
+ */
+export async function bake(model: ClusterModel, templates: Templates, o: BakeOptions): Promise<ImageRecord[]> {
+  requireTools(!o.onlyValidate);
+  const version = await packerVersion();
+  if (o.packerTarget === 'modern' && !newerOrEqual(version, [1, 7])) {
+    throw new UserError(`Packer ${version} cannot read templates with required_plugins: pass --packer-compat 1.6, or install Packer >= 1.7`);
+  }
+  const imagesDir = resolve(o.out, 'images');
+  const work = join(imagesDir, `.work-${process.pid}`);
+  mkdirSync(work, { recursive: true, mode: 0o700 });
+  const records: ImageRecord[] = [];
+  try {
+    for (const f of packerFiles(model, o.packerTarget, templates.scripts)) {
+      mkdirSync(join(work, f.path, '..'), { recursive: true });
+      writeFileSync(join(work, f.path), f.content, { mode: f.mode });
+    }
+    const key = buildKeyPair(BUILD.user);
+    writeFileSync(join(work, 'build-key'), key.privatePem, { mode: 0o600 });
+    const base = o.baseImage ? resolve(o.baseImage) : undefined;
+    if (base && !existsSync(base)) throw new UserError(`--base-image ${o.baseImage} does not exist`);
+    const baseVars = base ? ['-var', `base_image_url=${base}`, '-var', `base_image_checksum=sha256:${await sha256File(base)}`] : [];
+
+    for (const role of o.roles) {
+      const seedDir = join(work, `seed-${role}`);
+      mkdirSync(seedDir, { mode: 0o700 });
+      const seed = renderBuildSeed(key.publicOpenSsh, role);
+      writeFileSync(join(seedDir, 'user-data'), seed.userData);
+      writeFileSync(join(seedDir, 'meta-data'), seed.metaData);
+      const partial = join(imagesDir, `.partial-${role}`);
+      rmSync(partial, { recursive: true, force: true });
+      const manifest = join(work, `manifest-${role}.json`);
+      const vars = [
+        ...baseVars,
+        '-var', `build_seed_dir=${seedDir}`,
+        '-var', `ssh_private_key_file=${join(work, 'build-key')}`,
+        '-var', `output_directory=${partial}`,
+        '-var', `manifest_path=${manifest}`,
+        ...(o.accelerator ? ['-var', `accelerator=${o.accelerator}`] : []),
+        ...(o.aptProxy ? ['-var', `apt_proxy=${o.aptProxy}`] : []),
+      ];
+      const template = join(work, 'packer', `${role}.pkr.json`);
+      if (o.packerTarget === 'modern') {
+        o.log(`[${role}] packer init`);
+        await runPacker(['init', template], work, { verbose: o.verbose });
+      }
+      o.log(`[${role}] packer validate`);
+      await runPacker(['validate', ...vars, template], work, { verbose: o.verbose });
+      if (o.onlyValidate) continue;
+
+      o.log(`[${role}] packer build (progress below; --verbose shows Packer's own output)`);
+      const progress = new BuildProgress((l) => o.log(`[${role}] ${l}`));
+      try {
+        await runPacker(o.verbose ? ['build', ...vars, template] : ['build', '-machine-readable', ...vars, template], work, {
+          verbose: o.verbose,
+          ...(o.verbose ? {} : { progress }),
+        });
+      } catch (e) {
+        rmSync(partial, { recursive: true, force: true });
+        throw e;
+      }
+      const vmName = basename(imageFromManifest(manifest));
+      const final = join(imagesDir, role);
+      const previous = join(imagesDir, `.previous-${role}`);
+      rmSync(previous, { recursive: true, force: true });
+      if (existsSync(final)) renameSync(final, previous);
+      renameSync(partial, final);
+      rmSync(previous, { recursive: true, force: true });
+      const image = join(final, vmName);
+      records.push({
+        role,
+        flavor: model.flavor.name,
+        path: image,
+        size_bytes: statSync(image).size,
+        sha256: await sha256File(image),
+        packages: readPackages(join(final, 'packages.tsv')),
+        timings_s: progress.timings(),
+        built_at: new Date().toISOString(),
+        packer: version,
+      });
+      o.log(`[${role}] image ${image} (${(statSync(image).size / 2 ** 20).toFixed(0)} MiB)`);
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+    for (const role of ROLES) rmSync(join(imagesDir, `.partial-${role}`), { recursive: true, force: true });
+  }
+  if (records.length > 0) writeManifest(imagesDir, records);
+  return records;
+}

@@ -1,0 +1,14 @@
+import { UserError } from '../errors.js';
+import { ASSET_DIR, TLS_DIR } from '../node/contract.js';
+import type { Io } from './io.js';
+import { requireOut } from './options.js';
+import { prepare } from './load.js';
+import { writeCluster, type OutputOptions } from './write-cluster.js';
+
+/** pgha certs renew: new node and admin certificates from the same CA, written into the secrets and the seeds. */
+export async function certs(action: string, spec: string | undefined, options: Partial<OutputOptions>, io: Io): Promise<void> {
+  if (action !== 'renew') throw new UserError(`pgha certs ${action}: the only action is renew`);
+  const out = requireOut(options.out, 'to write the seeds with the new certificates');
+  await writeCluster(prepare(spec), { ...options, out }, io, { certs: { renew: true } });
+  io.out(`roll them out node by node: copy ${out}/nodes/<name>/tls/* to the node's ${TLS_DIR}/, then run ${ASSET_DIR}/pgha-node reload-tls there (see the README)`);
+}

@@ -1,0 +1,30 @@
+import { renameSync, statSync, writeFileSync } from 'node:fs';
+import { UserError } from '../errors.js';
+import type { OutputOptions } from './write-cluster.js';
+
+/** The options of pgha replace and pgha add. */
+export interface MembershipOptions extends Partial<OutputOptions> {
+  ip?: string;
+  mac?: string;
+  role?: string;
+  tags?: string;
+}
+
+/** The spec file a membership change is recorded in (the node's generation). */
+export function specFileFor(command: string, spec: string | undefined): string {
+  if (spec === undefined) {
+    throw new UserError(`pgha ${command} records the change in the spec file (the node's generation): give the spec file (pgha init writes the built-in one)`);
+  }
+  return spec;
+}
+
+/** Writes the edited spec beside itself and renames it over the original, keeping its mode. */
+export function writeSpecFile(path: string, text: string): void {
+  const tmp = `${path}.pgha-${process.pid}`;
+  writeFileSync(tmp, text, { mode: statSync(path).mode & 0o777 });
+  renameSync(tmp, path);
+}
+
+export function bootHint(out: string, name: string): string {
+  return `boot its new machine with ${out}/nodes/${name}/seed.iso (${out}/nodes/${name}/virt-install.sh; --force replaces a dead VM of that name)`;
+}

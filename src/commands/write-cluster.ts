@@ -1,0 +1,105 @@
+import { existsSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { renderCluster } from '../assemble/cluster.js';
+import { UserError } from '../errors.js';
+import { cloudConfigValidator, findCloudConfigSchema } from '../io/cloud-config-schema.js';
+import { findIsoTool, makeSeedIsos } from '../io/iso.js';
+import { writeOutput } from '../io/output.js';
+import { loadTemplates } from '../io/package-data.js';
+import type { FileEntry } from '../lib/file.js';
+import type { Prepared } from '../model/prepare.js';
+import { secretsFromEnv } from '../secrets/env.js';
+import { readSecretsFile, secretsToYaml, writeSecretsFile } from '../secrets/file.js';
+import { completeSecrets } from '../secrets/generate.js';
+import type { PkiOptions } from '../secrets/pki.js';
+import { printWarnings, type Io } from './io.js';
+import { packerTarget } from './options.js';
+
+/** The options of every command that writes the output folder (render, replace, add, certs renew). */
+export interface OutputOptions {
+  out: string;
+  secrets?: string;
+  cloudInitSchema?: string;
+  packerCompat?: string;
+  iso?: boolean;
+}
+
+/** Beside the spec (pgha.yaml → pgha.secrets.yaml), or beside the output folder for the built-in default (out → out.secrets.yaml). */
+export function defaultSecretsPath(specPath: string | undefined, outDir: string): string {
+  if (specPath) return join(dirname(specPath), `${basename(specPath, extname(specPath))}.secrets.yaml`);
+  const out = resolve(outDir);
+  return join(dirname(out), `${basename(out)}.secrets.yaml`);
+}
+
+/**
+ * A failure is pgha's bug: what it renders must be valid cloud-config. The check reads the data each
+ * user-data serialises (its YAML reads back the same: lib/yaml.ts and its tests), not the text again.
+ */
+function checkUserData(files: FileEntry[], schemaPath: string): void {
+  const check = cloudConfigValidator(schemaPath);
+  for (const f of files.filter((f) => f.path.endsWith('/user-data'))) {
+    const problems = f.content.startsWith('#cloud-config\n') ? check(f.data) : ['does not start with #cloud-config'];
+    if (problems.length > 0) throw new Error(`${f.path} fails cloud-init's schema (${schemaPath}):\n${problems.join('\n')}`);
+  }
+}
+
+export interface WriteClusterSteps {
+  /** Which certificates to issue again (pgha certs renew, pgha replace); the CA is kept. */
+  certs?: Pick<PkiOptions, 'renew' | 'replaced'>;
+  /** Runs once the new output is complete, before it is swapped in (nothing is written if it fails). */
+  beforeSwap?: () => void;
+}
+
+/**
+ * Renders a validated spec into options.out: the secrets (file, then environment) completed, the cluster
+ * rendered, user-data checked against cloud-init's schema, the seed ISOs made, then the output swapped in
+ * whole with the secrets file saved just before.
+ */
+export async function writeCluster(prepared: Prepared, options: OutputOptions, io: Io, steps: WriteClusterSteps = {}): Promise<void> {
+  const { model, warnings, specPath } = prepared;
+  printWarnings(io, warnings);
+  const secretsPath = options.secrets ?? defaultSecretsPath(specPath, options.out);
+  const loaded = readSecretsFile(secretsPath);
+  if (loaded.warning) io.err(`warning: ${loaded.warning}`);
+  const existing = secretsFromEnv(io.env, loaded.secrets);
+  if (steps.certs?.renew && !existing?.tls?.ca) throw new UserError(`${secretsPath} has no cluster CA to renew certificates with: run pgha render first`);
+  const target = packerTarget(options.packerCompat);
+  const completed = await completeSecrets(model, existing, { ...steps.certs, now: new Date(), lifetimes: model.tls });
+  completed.warnings.forEach((w) => io.err(`warning: ${w}`));
+  const files = renderCluster(model, completed.secrets, loadTemplates(), target);
+
+  if (options.cloudInitSchema && !existsSync(options.cloudInitSchema)) {
+    throw new UserError(`--cloud-init-schema ${options.cloudInitSchema} does not exist`);
+  }
+  const schemaPath = options.cloudInitSchema ?? findCloudConfigSchema();
+  if (!schemaPath) io.err('note: cloud-init is not installed, so user-data was not checked against its schema (or pass --cloud-init-schema)');
+
+  const isoTool = options.iso === false ? undefined : findIsoTool();
+  if (isoTool && isoTool !== 'xorriso') io.err(`note: seed ISOs made with ${isoTool} differ between renders (they hold the time); install xorriso for reproducible ones`);
+  const secretsText = completed.changed ? secretsToYaml(completed.secrets, model.name) : undefined;
+  await writeOutput(options.out, files, {
+    afterWrite: async (staging) => {
+      // the ISO tools mostly wait, so the schema check runs meanwhile; a failure still leaves nothing behind
+      const isos = isoTool ? makeSeedIsos(isoTool, model.nodes.map((n) => join(staging, 'nodes', n.name))) : Promise.resolve();
+      try {
+        if (schemaPath) checkUserData(files, schemaPath);
+      } finally {
+        await isos;
+      }
+    },
+    beforeSwap: () => {
+      if (secretsText) writeSecretsFile(secretsPath, secretsText);
+      steps.beforeSwap?.();
+    },
+  });
+  io.out(`wrote ${model.nodes.length} node seeds${isoTool ? ` and seed ISOs (${isoTool})` : ''} to ${options.out}/nodes/, launch scripts to ${options.out}/launch/`);
+  io.out(`wrote Packer templates (${target === 'modern' ? 'Packer >= 1.7' : 'Packer 1.6 compatible'}) to ${options.out}/packer/`);
+  if (completed.issued.length > 0) io.out(`issued ${completed.issued.join(', ')}`);
+  io.out(
+    secretsText
+      ? `${loaded.secrets ? 'updated' : 'generated'} secrets: ${secretsPath}`
+      : loaded.secrets
+        ? `reused secrets: ${secretsPath}`
+        : 'secrets from the PGHA_SECRET_* environment variables (no secrets file written)',
+  );
+}

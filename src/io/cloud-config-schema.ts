@@ -1,0 +1,46 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Ajv } from 'ajv';
+import { UserError } from '../errors.js';
+import { cachedValidator } from './schema-cache.js';
+
+const require = createRequire(import.meta.url);
+const SCHEMA_FILE = 'cloudinit/config/schemas/schema-cloud-config-v1.json';
+
+/** Where an installed cloud-init keeps its cloud-config schema (Debian/Ubuntu's package, or a pip install). */
+export function findCloudConfigSchema(): string | undefined {
+  const roots = ['/usr/lib/python3/dist-packages'];
+  for (const lib of ['/usr/lib', '/usr/local/lib']) {
+    if (!existsSync(lib)) continue;
+    for (const d of readdirSync(lib).filter((d) => /^python3(\.\d+)?$/.test(d)).sort()) {
+      roots.push(`${lib}/${d}/dist-packages`, `${lib}/${d}/site-packages`);
+    }
+  }
+  return roots.map((r) => `${r}/${SCHEMA_FILE}`).find((p) => existsSync(p));
+}
+
+/** The problems of a cloud-config document (the data its YAML holds), empty when it is valid. */
+export type CloudConfigValidator = (config: unknown) => string[];
+
+/** Compiles cloud-init's own schema: JSON Schema draft-04 with custom keywords, hence strict: false. */
+export function cloudConfigValidator(schemaPath: string): CloudConfigValidator {
+  let text: string;
+  try {
+    text = readFileSync(schemaPath, 'utf8');
+    JSON.parse(text);
+  } catch (e) {
+    throw new UserError(`${schemaPath} is not a readable cloud-config schema: ${(e as Error).message}`);
+  }
+  const validate = cachedValidator(text, {
+    recipe: 'cloud-config: ajv-draft-04, strict false, allErrors, all formats',
+    ajv: () => {
+      // CommonJS module whose module.exports is the class itself
+      const Ajv04 = require('ajv-draft-04') as new (options: object) => Ajv;
+      const { _ } = require('ajv') as typeof import('ajv');
+      const ajv = new Ajv04({ strict: false, allErrors: true, code: { source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` } });
+      (require('ajv-formats') as (a: Ajv) => Ajv)(ajv);
+      return ajv;
+    },
+  });
+  return (config) => (validate(config) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`));
+}

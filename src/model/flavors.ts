@@ -1,0 +1,51 @@
+import type { Role } from '../spec/types.js';
+
+/**
+ * An OS flavour of the role images: data only, one file each under flavors/, read by io/package-data.ts.
+ * Its paths are patterns: `{pg}` is the PostgreSQL major version, `{cluster}` the Debian cluster name.
+ */
+export interface Flavor {
+  name: string;
+  description: string;
+  postgresVersion: number;
+  osVariant: string;
+  /** Bus of the seed CD-ROM in virt-install: sata on q35 needs AHCI, which Debian's cloud kernel lacks (scsi: virtio-scsi). */
+  cdromBus: 'sata' | 'scsi' | 'ide';
+  /** The flavour's Patroni raises a smaller ttl to this (3.0.3 and later: 20); absent when it takes any. */
+  patroniMinTtl?: number;
+  baseImage: { url: string; checksum: string };
+  packages: Record<Role, string[]>;
+  paths: FlavorPaths;
+}
+
+export interface FlavorPaths {
+  etcdDataDir: string;
+  pgDataDir: string;
+  pgConfigDir: string;
+  pgBinDir: string;
+  pgSocketDir: string;
+  pgLogDir: string;
+  haproxyPidFile: string;
+}
+
+/** Every flavour pgha knows, by name. */
+export type FlavorTable = ReadonlyMap<string, Flavor>;
+
+export function flavorNamed(flavors: FlavorTable, name: string): Flavor {
+  const f = flavors.get(name);
+  if (!f) throw new Error(`unknown flavor ${name}: the spec schema lists only known flavours`);
+  return f;
+}
+
+/** The flavour with `{pg}` and `{cluster}` replaced in every string of its paths and packages. */
+export function resolveFlavor(flavor: Flavor, values: { pg: string; cluster: string }): Flavor {
+  const text = JSON.stringify(flavor).replaceAll('{pg}', values.pg).replaceAll('{cluster}', values.cluster);
+  return JSON.parse(text) as Flavor;
+}
+
+/** The folder of a path pattern before its `/{pg}` part: /var/lib/postgresql/{pg}/{cluster} → /var/lib/postgresql. */
+export function patternRoot(pattern: string): string {
+  const i = pattern.indexOf('/{pg}');
+  if (i <= 0) throw new Error(`flavour path ${pattern} has no /{pg} part`);
+  return pattern.slice(0, i);
+}

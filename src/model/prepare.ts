@@ -1,0 +1,23 @@
+import { UserError } from '../errors.js';
+import { formatDiagnostic, type Diagnostic } from '../spec/diagnostic.js';
+import { validateSpec, type SpecRules } from '../spec/validate.js';
+import { buildModel, type ClusterModel } from './model.js';
+
+export interface Prepared {
+  model: ClusterModel;
+  warnings: Diagnostic[];
+  /** For messages: the spec file, or "built-in default spec". */
+  source: string;
+  /** The spec file; absent for the built-in default. */
+  specPath?: string;
+}
+
+/** Parsed spec data → validated model; every error of the spec at once as a UserError. */
+export function prepareSpec(raw: unknown, source: string, rules: SpecRules, specPath?: string): Prepared {
+  const { spec, diagnostics } = validateSpec(raw, rules);
+  if (!spec) {
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    throw new UserError(`${source}: ${errors.length} problem(s) to fix`, diagnostics.map(formatDiagnostic));
+  }
+  return { model: buildModel(spec, rules.flavors), warnings: diagnostics, source, ...(specPath ? { specPath } : {}) };
+}

@@ -1,0 +1,61 @@
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { bake, type BakeOptions } from '../../../src/bake/bake.js';
+import { ToolError, UserError } from '../../../src/errors.js';
+import { defaultModel, TEMPLATES } from '../../helpers.js';
+
+let dir = '';
+const path = process.env.PATH;
+test.before.each(() => {
+  dir = mkdtempSync(join(tmpdir(), 'pgha-bake-'));
+  mkdirSync(join(dir, 'bin'));
+  process.env.PATH = join(dir, 'bin');
+});
+test.after.each(() => {
+  process.env.PATH = path;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const options = (o: Partial<BakeOptions> = {}): BakeOptions => ({
+  out: join(dir, 'out'),
+  roles: ['etcd'],
+  onlyValidate: false,
+  packerTarget: 'modern',
+  verbose: false,
+  log: () => {},
+  ...o,
+});
+
+async function errorOf(p: Promise<unknown>): Promise<Error> {
+  try {
+    await p;
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('expected an error');
+}
+
+test('every missing program is named in one tool error, each with what to install; nothing is written', async () => {
+  const e = await errorOf(bake(defaultModel(), TEMPLATES, options()));
+  assert.instance(e, ToolError);
+  assert.match(e.message, /packer not found: install Packer/);
+  assert.match(e.message, /qemu-system-x86_64 not found: install QEMU/);
+  assert.match(e.message, /qemu-img not found: install qemu-img/);
+  assert.match(e.message, /no xorriso, mkisofs or genisoimage: install an ISO tool/);
+  const validateOnly = await errorOf(bake(defaultModel(), TEMPLATES, options({ onlyValidate: true })));
+  assert.equal(validateOnly.message.split('\n').length, 1, 'validation needs only Packer');
+});
+
+test('templates for Packer >= 1.7 with Packer 1.6 installed: a user error naming --packer-compat 1.6', async () => {
+  writeFileSync(join(dir, 'bin', 'packer'), '#!/bin/sh\necho "Packer v1.6.6"\n');
+  chmodSync(join(dir, 'bin', 'packer'), 0o755);
+  process.env.PATH = `${join(dir, 'bin')}:/usr/bin:/bin`;
+  const e = await errorOf(bake(defaultModel(), TEMPLATES, options({ onlyValidate: true })));
+  assert.instance(e, UserError);
+  assert.match(e.message, /Packer 1\.6\.6 cannot read templates with required_plugins: pass --packer-compat 1\.6/);
+});
+
+test.run();

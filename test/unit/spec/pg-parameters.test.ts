@@ -1,0 +1,26 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { knownParameters, PARAMETER_LIST_VERSION, PATRONI_MANAGED, PGHA_MANAGED, suggestParameter } from '../../../src/spec/pg-parameters.js';
+
+test('the parameter list follows the versions: 16 adds and removes names', () => {
+  const pg15 = knownParameters(15);
+  const pg16 = knownParameters(16);
+  assert.ok(pg15.has('promote_trigger_file') && !pg16.has('promote_trigger_file'));
+  assert.ok(!pg15.has('scram_iterations') && pg16.has('scram_iterations'));
+  assert.ok(pg15.has('log_min_messages') && pg16.has('shared_buffers'));
+  assert.equal(knownParameters(PARAMETER_LIST_VERSION + 1), knownParameters(PARAMETER_LIST_VERSION), 'unknown later versions: the newest list');
+});
+
+test('suggestions: a known misspelling, a name within two edits, nothing for a name close to nothing', () => {
+  const known = knownParameters(16);
+  assert.is(suggestParameter('min_log_message', known), 'log_min_messages');
+  assert.is(suggestParameter('max_conections', known), 'max_connections');
+  assert.is(suggestParameter('entirely_unrelated_name', known), undefined);
+});
+
+test('Patroni\'s and pgha\'s own parameters are PostgreSQL parameters', () => {
+  const known = knownParameters(16);
+  for (const p of [...PATRONI_MANAGED, ...PGHA_MANAGED].filter((p) => p !== 'config_file')) assert.ok(known.has(p), p);
+});
+
+test.run();
