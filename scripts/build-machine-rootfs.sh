@@ -34,7 +34,7 @@ die() { log "error: $*"; exit 1; }
 customize_root() {
   local root=$1 role=$2 scripts=$3
   shift 3
-  local build=/var/tmp/pgha-build
+  local build=/var/tmp/pgha-machine-build
   mkdir -p "$root$build"
   cp "$scripts"/*.sh "$root$build/"
   chroot "$root" bash "$build/install-packages.sh" "$@"
