@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { cac, type Command } from 'cac';
-import { EXIT, Interrupted, ToolError, UserError } from './errors.js';
+import { EnvironmentError, EXIT, Interrupted, ToolError, UserError } from './errors.js';
 import type { Io } from './commands/io.js';
 import { packagePath } from './paths.js';
 
@@ -65,11 +65,36 @@ function declare(io: Io) {
   return cli;
 }
 
-/** Runs one pgha command line; returns its exit code (README: 0 ok, 1 bug, 2 bad input, 3 tool, 130 interrupted). */
+/**
+ * mri, cac's parser, turns option values that look like numbers into numbers ('07' → 7, '0x10' → 16, '' → 0).
+ * Values go through it marked and come out as the user typed them.
+ */
+const MARK = '\u0000pgha:';
+
+function markValues(argv: string[], takesValue: Set<string>): string[] {
+  const out = [...argv];
+  for (let i = 2; i < out.length && out[i] !== '--'; i++) {
+    const m = /^--([^=]+)(?:=([\s\S]*))?$/.exec(out[i]!);
+    // cac knows options by their camel-cased names: --packer-compat is packerCompat
+    if (!m || !takesValue.has(m[1]!.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()))) continue;
+    if (m[2] !== undefined) out[i] = `--${m[1]}=${MARK}${m[2]}`;
+    else if (i + 1 < out.length && !out[i + 1]!.startsWith('-')) out[i + 1] = MARK + out[++i]!;
+  }
+  return out;
+}
+
+function unmark(options: Record<string, unknown>): void {
+  const clean = (v: unknown) => (typeof v === 'string' && v.startsWith(MARK) ? v.slice(MARK.length) : v);
+  for (const [k, v] of Object.entries(options)) options[k] = Array.isArray(v) ? v.map(clean) : clean(v);
+}
+
+/** Runs one pgha command line; returns its exit code (README: 0 ok, 1 bug, 2 bad input, 3 environment or tool, 130 interrupted). */
 export async function runCli(argv: string[], io: Io): Promise<number> {
   const cli = declare(io);
+  const takesValue = new Set(cli.commands.flatMap((c) => c.options.filter((o) => !o.isBoolean).flatMap((o) => o.names)));
   try {
-    cli.parse(argv, { run: false });
+    cli.parse(markValues(argv, takesValue), { run: false });
+    unmark(cli.options);
     if (!cli.matchedCommand && !cli.options.help && !cli.options.version) {
       if (cli.args.length > 0) throw new UserError(`unknown command ${cli.args.join(' ')}: run pgha --help`);
       cli.outputHelp();
@@ -90,6 +115,10 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     if (e instanceof ToolError) {
       io.err(`pgha: ${e.message}`);
       if (e.outputTail) io.err(e.outputTail);
+      return EXIT.tool;
+    }
+    if (e instanceof EnvironmentError) {
+      io.err(`pgha: ${e.message}`);
       return EXIT.tool;
     }
     if (e instanceof Error && e.name === 'CACError') {

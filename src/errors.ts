@@ -24,3 +24,38 @@ export class Interrupted extends Error {
     this.name = 'Interrupted';
   }
 }
+
+/** The system refused a file operation pgha needed (a read-only or full file system, a busy mount point): exit code 3. */
+export class EnvironmentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EnvironmentError';
+  }
+}
+
+const REASONS: Record<string, string> = {
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'the file system is full',
+  EDQUOT: 'the disk quota is used up',
+  EBUSY: 'it is busy (a mount point cannot be replaced)',
+  EACCES: 'permission denied',
+  EPERM: 'the operation is not permitted',
+  EIO: 'an input/output error',
+  ENAMETOOLONG: 'the name is too long',
+  ENOENT: 'its folder does not exist',
+  ENOTDIR: 'a part of the path is not a folder',
+  EISDIR: 'it is a folder',
+  EEXIST: 'it exists',
+};
+
+/**
+ * What a failed file operation on `path` means for the user: a bad path (exit 2) or the system's refusal
+ * (exit 3), in one line naming the path; anything else is a bug and is rethrown as it is.
+ */
+export function fileError(e: unknown, path: string, doing: string): Error {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  const reason = code === undefined ? undefined : REASONS[code];
+  if (reason === undefined) return e as Error;
+  const message = `${path}: cannot ${doing}: ${reason} (${code})`;
+  return ['ENAMETOOLONG', 'ENOENT', 'ENOTDIR', 'EISDIR', 'EEXIST'].includes(code!) ? new UserError(message) : new EnvironmentError(message);
+}

@@ -6,7 +6,7 @@ import { readSpecText } from '../spec/load.js';
 import type { NodeSpec } from '../spec/types.js';
 import type { Io } from './io.js';
 import { requireOut } from './options.js';
-import { bootHint, specFileFor, writeSpecFile, type MembershipOptions } from './spec-file.js';
+import { bootHint, specFileFor, type MembershipOptions } from './spec-file.js';
 import { writeCluster } from './write-cluster.js';
 
 const TAG_NAMES = ['nofailover', 'noloadbalance', 'clonefrom', 'nosync'] as const;
@@ -35,6 +35,6 @@ export async function add(name: string, spec: string | undefined, options: Membe
     ...(tags ? { tags } : {}),
   });
   const prepared = prepareSpec(edit.raw, path, loadSpecRules(), path);
-  await writeCluster(prepared, { ...options, out }, io, { beforeSwap: () => writeSpecFile(path, edit.text) });
+  await writeCluster(prepared, { ...options, out }, io, { specEdit: { path, text: edit.text } });
   io.out(`${path}: added ${name} (${options.role}, ${options.ip}): ${bootHint(out, name)}`);
 }

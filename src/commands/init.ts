@@ -1,6 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
-import { UserError } from '../errors.js';
+import { fileError, UserError } from '../errors.js';
 import { SPEC_SCHEMA_PATH } from '../io/package-data.js';
 import { toYaml } from '../lib/yaml.js';
 import { BUILT_IN_SPEC } from '../spec/built-in.js';
@@ -15,6 +15,10 @@ export function init(path: string, options: { force?: boolean }, io: Io): void {
     '# pgha cluster spec: edit it, then run `pgha validate` and `pgha render --out DIR`.',
     '# The addresses below are the reference deployment\'s examples: replace them with your network\'s.',
   ];
-  writeFileSync(path, `${header.join('\n')}\n${toYaml(BUILT_IN_SPEC)}`, { flag: options.force ? 'w' : 'wx' });
+  try {
+    writeFileSync(path, `${header.join('\n')}\n${toYaml(BUILT_IN_SPEC)}`, { flag: options.force ? 'w' : 'wx' });
+  } catch (e) {
+    throw fileError(e, path, 'write it');
+  }
   io.out(`wrote ${path}`);
 }

@@ -4,7 +4,7 @@ import { replaceNode } from '../spec/edit.js';
 import { readSpecText } from '../spec/load.js';
 import type { Io } from './io.js';
 import { requireOut } from './options.js';
-import { bootHint, specFileFor, writeSpecFile, type MembershipOptions } from './spec-file.js';
+import { bootHint, specFileFor, type MembershipOptions } from './spec-file.js';
 import { writeCluster } from './write-cluster.js';
 
 /** pgha replace: a dead node's new seed (generation up, a new key), the spec updated with the output. */
@@ -16,7 +16,7 @@ export async function replace(name: string, spec: string | undefined, options: M
     ...(options.mac !== undefined ? { mac: String(options.mac) } : {}),
   });
   const prepared = prepareSpec(edit.raw, path, loadSpecRules(), path);
-  await writeCluster(prepared, { ...options, out }, io, { certs: { replaced: [name] }, beforeSwap: () => writeSpecFile(path, edit.text) });
+  await writeCluster(prepared, { ...options, out }, io, { certs: { replaced: [name] }, specEdit: { path, text: edit.text } });
   const node = prepared.model.nodes.find((n) => n.name === name)!;
   io.out(`${path}: ${name} (${node.role}, ${node.ip}) is generation ${node.generation}: ${bootHint(out, name)}`);
 }

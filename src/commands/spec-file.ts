@@ -1,4 +1,3 @@
-import { renameSync, statSync, writeFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import type { OutputOptions } from './write-cluster.js';
 
@@ -16,13 +15,6 @@ export function specFileFor(command: string, spec: string | undefined): string {
     throw new UserError(`pgha ${command} records the change in the spec file (the node's generation): give the spec file (pgha init writes the built-in one)`);
   }
   return spec;
-}
-
-/** Writes the edited spec beside itself and renames it over the original, keeping its mode. */
-export function writeSpecFile(path: string, text: string): void {
-  const tmp = `${path}.pgha-${process.pid}`;
-  writeFileSync(tmp, text, { mode: statSync(path).mode & 0o777 });
-  renameSync(tmp, path);
 }
 
 export function bootHint(out: string, name: string): string {

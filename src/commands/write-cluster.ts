@@ -1,19 +1,20 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { renderCluster } from '../assemble/cluster.js';
 import { UserError } from '../errors.js';
 import { cloudConfigValidator, findCloudConfigSchema } from '../io/cloud-config-schema.js';
 import { findIsoTool, makeSeedIsos } from '../io/iso.js';
-import { writeOutput } from '../io/output.js';
+import { withLocks } from '../io/lock.js';
+import { isWithin, realTarget, writeOutput, type AlongsideFile } from '../io/output.js';
 import { loadTemplates } from '../io/package-data.js';
 import type { FileEntry } from '../lib/file.js';
 import type { Prepared } from '../model/prepare.js';
 import { secretsFromEnv } from '../secrets/env.js';
-import { readSecretsFile, secretsToYaml, writeSecretsFile } from '../secrets/file.js';
+import { readSecretsFile, secretsToYaml } from '../secrets/file.js';
 import { completeSecrets } from '../secrets/generate.js';
 import type { PkiOptions } from '../secrets/pki.js';
 import { printWarnings, type Io } from './io.js';
-import { packerTarget } from './options.js';
+import { packerTarget, textOption } from './options.js';
 
 /** The options of every command that writes the output folder (render, replace, add, certs renew). */
 export interface OutputOptions {
@@ -46,19 +47,37 @@ function checkUserData(files: FileEntry[], schemaPath: string): void {
 export interface WriteClusterSteps {
   /** Which certificates to issue again (pgha certs renew, pgha replace); the CA is kept. */
   certs?: Pick<PkiOptions, 'renew' | 'replaced'>;
-  /** Runs once the new output is complete, before it is swapped in (nothing is written if it fails). */
-  beforeSwap?: () => void;
+  /** The spec file's new text (pgha replace, pgha add): saved together with the output and the secrets. */
+  specEdit?: { path: string; text: string };
+}
+
+/** A render replaces --out whole: no file of the user's may be inside it. */
+function refuseInsideOutput(out: string, files: [string, string][]): void {
+  const target = realTarget(out);
+  for (const [what, path] of files) {
+    if (isWithin(realTarget(path), target)) {
+      throw new UserError(`${what} ${path} is inside --out ${out}, which every render replaces whole: keep it outside, or choose another --out`);
+    }
+  }
 }
 
 /**
  * Renders a validated spec into options.out: the secrets (file, then environment) completed, the cluster
  * rendered, user-data checked against cloud-init's schema, the seed ISOs made, then the output swapped in
- * whole with the secrets file saved just before.
+ * whole together with the secrets file and the edited spec (all or nothing), under the locks of all three.
  */
 export async function writeCluster(prepared: Prepared, options: OutputOptions, io: Io, steps: WriteClusterSteps = {}): Promise<void> {
-  const { model, warnings, specPath } = prepared;
+  const { warnings, specPath } = prepared;
   printWarnings(io, warnings);
-  const secretsPath = options.secrets ?? defaultSecretsPath(specPath, options.out);
+  const secretsPath = textOption(options.secrets, '--secrets') ?? defaultSecretsPath(specPath, options.out);
+  refuseInsideOutput(options.out, [['the secrets file', secretsPath], ...(specPath ? [['the spec', specPath] as [string, string]] : [])]);
+  await withLocks([realTarget(options.out), realTarget(secretsPath), ...(specPath ? [realTarget(specPath)] : [])], () =>
+    renderAndWrite(prepared, options, io, steps, secretsPath),
+  );
+}
+
+async function renderAndWrite(prepared: Prepared, options: OutputOptions, io: Io, steps: WriteClusterSteps, secretsPath: string): Promise<void> {
+  const { model } = prepared;
   const loaded = readSecretsFile(secretsPath);
   if (loaded.warning) io.err(`warning: ${loaded.warning}`);
   const existing = secretsFromEnv(io.env, loaded.secrets);
@@ -68,16 +87,20 @@ export async function writeCluster(prepared: Prepared, options: OutputOptions, i
   completed.warnings.forEach((w) => io.err(`warning: ${w}`));
   const files = renderCluster(model, completed.secrets, loadTemplates(), target);
 
-  if (options.cloudInitSchema && !existsSync(options.cloudInitSchema)) {
-    throw new UserError(`--cloud-init-schema ${options.cloudInitSchema} does not exist`);
-  }
-  const schemaPath = options.cloudInitSchema ?? findCloudConfigSchema();
+  const givenSchema = textOption(options.cloudInitSchema, '--cloud-init-schema');
+  if (givenSchema && !existsSync(givenSchema)) throw new UserError(`--cloud-init-schema ${givenSchema} does not exist`);
+  const schemaPath = givenSchema ?? findCloudConfigSchema();
   if (!schemaPath) io.err('note: cloud-init is not installed, so user-data was not checked against its schema (or pass --cloud-init-schema)');
 
   const isoTool = options.iso === false ? undefined : findIsoTool();
   if (isoTool && isoTool !== 'xorriso') io.err(`note: seed ISOs made with ${isoTool} differ between renders (they hold the time); install xorriso for reproducible ones`);
   const secretsText = completed.changed ? secretsToYaml(completed.secrets, model.name) : undefined;
+  const alongside: AlongsideFile[] = [
+    ...(secretsText ? [{ path: secretsPath, content: secretsText, mode: 0o600 }] : []),
+    ...(steps.specEdit ? [{ path: steps.specEdit.path, content: steps.specEdit.text, mode: statSync(steps.specEdit.path).mode & 0o777 }] : []),
+  ];
   await writeOutput(options.out, files, {
+    alongside,
     afterWrite: async (staging) => {
       // the ISO tools mostly wait, so the schema check runs meanwhile; a failure still leaves nothing behind
       const isos = isoTool ? makeSeedIsos(isoTool, model.nodes.map((n) => join(staging, 'nodes', n.name))) : Promise.resolve();
@@ -86,10 +109,6 @@ export async function writeCluster(prepared: Prepared, options: OutputOptions, i
       } finally {
         await isos;
       }
-    },
-    beforeSwap: () => {
-      if (secretsText) writeSecretsFile(secretsPath, secretsText);
-      steps.beforeSwap?.();
     },
   });
   io.out(`wrote ${model.nodes.length} node seeds${isoTool ? ` and seed ISOs (${isoTool})` : ''} to ${options.out}/nodes/, launch scripts to ${options.out}/launch/`);

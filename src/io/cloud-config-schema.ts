@@ -31,7 +31,18 @@ export function cloudConfigValidator(schemaPath: string): CloudConfigValidator {
   } catch (e) {
     throw new UserError(`${schemaPath} is not a readable cloud-config schema: ${(e as Error).message}`);
   }
-  const validate = cachedValidator(text, {
+  let validate: ReturnType<typeof cachedValidator>;
+  try {
+    validate = compile(text);
+  } catch (e) {
+    throw new UserError(`${schemaPath} is not a usable cloud-config schema: ${(e as Error).message.split('\n')[0]}`);
+  }
+  return (config) => (validate(config) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`));
+}
+
+/** Ajv's check of the schema's text, compiled once per schema and kept (io/schema-cache.ts). */
+function compile(text: string) {
+  return cachedValidator(text, {
     recipe: 'cloud-config: ajv-draft-04, strict false, allErrors, all formats',
     ajv: () => {
       // CommonJS module whose module.exports is the class itself
@@ -42,5 +53,4 @@ export function cloudConfigValidator(schemaPath: string): CloudConfigValidator {
       return ajv;
     },
   });
-  return (config) => (validate(config) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`));
 }

@@ -1,4 +1,5 @@
 import YAML, { isScalar, isSeq, visit } from 'yaml';
+import { codePoint, forbiddenCharacter } from './text.js';
 
 /**
  * PyYAML's implicit resolvers (YAML 1.1), copied from its resolver.py: a plain scalar matching one of
@@ -22,9 +23,17 @@ export function pyYamlWouldRetype(s: string): boolean {
   return PYYAML_IMPLICIT.some((re) => re.test(s));
 }
 
-/** Plain data only: objects, arrays, strings, finite numbers, booleans. */
+/**
+ * Plain data only: objects, arrays, finite numbers, booleans, and strings that a YAML 1.1 reader reads back
+ * as written (spec validation refuses the characters that could not be: lib/text.ts).
+ */
 function assertPlainData(value: unknown, path: string): void {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return;
+  if (value === null || typeof value === 'boolean') return;
+  if (typeof value === 'string') {
+    const bad = forbiddenCharacter(value, true);
+    if (bad) throw new Error(`not plain data for a YAML 1.1 reader at ${path}: ${codePoint(bad.code)} at position ${bad.at}`);
+    return;
+  }
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new Error(`not plain data at ${path}: ${value}`);
     return;
@@ -63,7 +72,8 @@ export function toYaml(value: unknown): string {
       }
     },
     Scalar(_key, node) {
-      if (typeof node.value === 'string' && !node.value.includes('\n') && pyYamlWouldRetype(node.value)) {
+      // a tab in a one-line string: PyYAML takes a plain one for the start of a token (double quotes escape it)
+      if (typeof node.value === 'string' && !node.value.includes('\n') && (pyYamlWouldRetype(node.value) || node.value.includes('\t'))) {
         node.type = 'QUOTE_DOUBLE';
       }
     },

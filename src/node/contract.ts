@@ -6,6 +6,9 @@ import type { Role } from '../spec/types.js';
  * them as @@PLACEHOLDERS@@ that render/scripts.ts fills when a render writes them out.
  */
 
+/** A node's name (the spec schema's pattern for nodes[].name): pgha-peers takes only such member names. */
+export const NODE_NAME_PATTERN = '[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?';
+
 /** Where the seed installs the node scripts of assets/node/. */
 export const ASSET_DIR = '/usr/local/lib/pgha';
 /** First-boot progress: the status log, the failed step, the sentinel that marks a finished first boot. */

@@ -1,5 +1,6 @@
 import type { FileEntry } from '../lib/file.js';
 import type { ClusterModel, NodeModel } from '../model/model.js';
+import { vrrpPriority } from '../model/vrrp.js';
 import { ASSET_DIR, CONFIG_PATHS, PEERS_BEGIN_LINE, PEERS_MARKERS } from '../node/contract.js';
 
 function block(header: string, lines: (string | string[])[], indent = '    '): string[] {
@@ -8,7 +9,7 @@ function block(header: string, lines: (string | string[])[], indent = '    '): s
 
 /**
  * Keepalived holding the VIP on a postgres node whose HAProxy runs. Priorities differ (100, 99, ... by node
- * name) so the election is deterministic; the first node starts as MASTER and takes the VIP as soon as its
+ * name: model/vrrp.ts) so the election is deterministic; the first node starts as MASTER and takes the VIP as soon as its
  * HAProxy check passes (a BACKUP would first wait 3 adverts for a master), the others start as BACKUP. A node
  * whose check fails twice enters FAULT and gives the VIP up; one pass brings it back. Unicast peers where
  * multicast does not work.
@@ -21,7 +22,7 @@ export function renderKeepalivedConfig(model: ClusterModel, node: NodeModel, aut
     `interface ${net.interface}`,
     `state ${index === 0 ? 'MASTER' : 'BACKUP'}`,
     `virtual_router_id ${net.vrrp.routerId}`,
-    `priority ${100 - index}`,
+    `priority ${vrrpPriority(index, model.postgresNodes.length)}`,
     'advert_int 1',
     ...block('authentication', ['auth_type PASS', `auth_pass ${authPass}`]),
     ...(net.vrrp.unicast ? [`unicast_src_ip ${node.ip}`, ...block('unicast_peer', [PEERS_BEGIN_LINE, ...peers.map((p) => p.ip), PEERS_MARKERS.end])] : []),

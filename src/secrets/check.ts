@@ -33,6 +33,11 @@ function checkTls(tls: unknown, where: string): void {
  */
 export function checkSecrets(data: unknown, where: string): Partial<Secrets> {
   if (!isMapping(data)) throw new UserError(`${where}: not a secrets file (expected a mapping): fix or remove it`);
+  // another YAML file given as --secrets (or linked to) must not be taken for an empty one and overwritten
+  const unknown = Object.keys(data).filter((k) => !(FIXED_KEYS as string[]).includes(k) && k !== 'users' && k !== 'tls');
+  if (unknown.length > 0) {
+    throw new UserError(`${where}: not a pgha secrets file (it has ${unknown.slice(0, 3).join(', ')}, which pgha does not write): give the cluster's secrets file, or a path where none exists`);
+  }
   for (const k of FIXED_KEYS) {
     if (data[k] !== undefined && typeof data[k] !== 'string') throw new UserError(`${where}: ${k} must be a string`);
     if (data[k] !== undefined && !safe(data[k])) throw new UserError(`${where}: ${k} may hold only letters and digits: change it, or delete it to have one generated`);

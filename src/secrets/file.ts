@@ -1,5 +1,5 @@
-import { closeSync, constants, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import YAML from 'yaml';
 import { UserError } from '../errors.js';
 import { toYaml } from '../lib/yaml.js';
@@ -12,7 +12,9 @@ export function secretsToYaml(s: Secrets, clusterName: string): string {
 }
 
 /** Parses and checks a secrets file's text; the messages name fields, never values. */
-export function parseSecrets(text: string, path: string): Partial<Secrets> {
+export function parseSecrets(text: string, path: string): Partial<Secrets> | undefined {
+  // an empty file (made beforehand, say with mode 0600) holds no secrets yet
+  if (text.trim() === '') return undefined;
   let data: unknown;
   try {
     data = YAML.parse(text, { version: '1.1' });
@@ -39,20 +41,4 @@ export function readSecretsFile(path: string): LoadedSecrets {
   const warning =
     mode & 0o077 ? `${path} has mode ${mode.toString(8).padStart(4, '0')}: others can read the cluster's secrets; run chmod 600 ${path}` : undefined;
   return { secrets: parseSecrets(readFileSync(path, 'utf8'), path), ...(warning ? { warning } : {}) };
-}
-
-/** Writes the secrets file atomically with mode 0600 from its creation on. */
-export function writeSecretsFile(path: string, text: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } catch (e) {
-    closeSync(fd);
-    unlinkSync(tmp);
-    throw e;
-  }
-  closeSync(fd);
-  renameSync(tmp, path);
 }

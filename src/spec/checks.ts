@@ -1,5 +1,6 @@
 import { cidrContains, deriveMac, isReservedInCidr, parseCidr, parseIpv4, type Cidr } from '../model/net.js';
 import type { Flavor } from '../model/flavors.js';
+import { MAX_VRRP_NODES } from '../model/vrrp.js';
 import type { Diagnostic } from './diagnostic.js';
 import { DEFAULTS, effectivePatroniTimings } from './field-defaults.js';
 import type { Spec } from './types.js';
@@ -62,6 +63,13 @@ export function checkTopology(spec: Spec, out: Diagnostic[]): void {
       message: `${etcd.length} etcd members: an even number tolerates no more failures than ${etcd.length - 1}; use an odd number`,
     });
   }
+  if (pg.length > MAX_VRRP_NODES) {
+    out.push({
+      severity: 'error',
+      path: 'nodes',
+      message: `${pg.length} postgres nodes: Keepalived's VRRP priorities (1 to ${MAX_VRRP_NODES}, one per node) allow at most ${MAX_VRRP_NODES}; use fewer`,
+    });
+  }
   if (pg.length === 0) {
     out.push({ severity: 'error', path: 'nodes', message: 'no postgres node: add at least two nodes with role postgres' });
   } else if (pg.length === 1) {
@@ -111,10 +119,6 @@ export function checkTimings(spec: Spec, flavor: Flavor, out: Diagnostic[]): voi
       path: 'etcd.electionTimeoutMs',
       message: `${election} ms is less than 5 heartbeats (${5 * heartbeat} ms): etcd would hold needless elections; raise it`,
     });
-  }
-  const { readWritePort, readOnlyPort } = { ...DEFAULTS.haproxy, ...spec.haproxy };
-  if (readWritePort === readOnlyPort) {
-    out.push({ severity: 'error', path: 'haproxy.readOnlyPort', message: 'equals haproxy.readWritePort: use another port' });
   }
 }
 

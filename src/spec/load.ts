@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import YAML, { type Document } from 'yaml';
 import { UserError } from '../errors.js';
 import { BUILT_IN_SPEC } from './built-in.js';
@@ -31,13 +31,27 @@ export function parseSpecDocument(text: string, source: string): Document {
   return doc;
 }
 
-/** The spec's data, from a document of parseSpecDocument. */
+/** The largest spec pgha reads, with its aliases expanded: a 1000-node cluster takes about 100 KiB. */
+export const MAX_SPEC_BYTES = 4 * 2 ** 20;
+
+/** The spec's data, from a document of parseSpecDocument; refused when its aliases make it too large. */
 export function specData(doc: Document, source: string): unknown {
+  const tooLarge = () => new UserError(`${source} is larger than ${MAX_SPEC_BYTES / 2 ** 20} MiB once its aliases are expanded: a spec that large is not a cluster pgha can render; shorten it`);
+  let data: unknown;
   try {
-    return doc.toJS({ maxAliasCount: 100 });
+    data = doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
+    if (e instanceof RangeError) throw tooLarge();
     throw new UserError(`${source} cannot be read: ${(e as Error).message}`);
   }
+  let size: number;
+  try {
+    size = JSON.stringify(data ?? null).length;
+  } catch {
+    throw tooLarge();
+  }
+  if (size > MAX_SPEC_BYTES) throw tooLarge();
+  return data;
 }
 
 export function parseSpecText(text: string, source: string): unknown {
@@ -46,8 +60,10 @@ export function parseSpecText(text: string, source: string): unknown {
 
 export function readSpecText(path: string): string {
   try {
+    if (statSync(path).size > MAX_SPEC_BYTES) throw new UserError(`${path} is larger than ${MAX_SPEC_BYTES / 2 ** 20} MiB: not a spec pgha can render`);
     return readFileSync(path, 'utf8');
   } catch (e) {
+    if (e instanceof UserError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new UserError(
       code === 'ENOENT' ? `${path} does not exist: give the path of a spec file, or run pgha init to write one` : `${path} cannot be read (${code})`,

@@ -92,17 +92,17 @@ export const PATRONI_MANAGED = new Set([
 export const PGHA_MANAGED = new Set(['ssl', 'ssl_cert_file', 'ssl_key_file', 'ssl_ca_file']);
 
 /** Misspellings seen in the wild, with the parameter that was meant. */
-const KNOWN_MISSPELLINGS: Record<string, string> = {
-  min_log_message: 'log_min_messages',
-  min_log_messages: 'log_min_messages',
-  log_min_message: 'log_min_messages',
-  log_min_error_statements: 'log_min_error_statement',
-  shared_buffer: 'shared_buffers',
-  shared_preload_library: 'shared_preload_libraries',
-  max_connection: 'max_connections',
-  wal_keep_segments: 'wal_keep_size',
-  checkpoint_segments: 'max_wal_size',
-};
+const KNOWN_MISSPELLINGS: ReadonlyMap<string, string> = new Map([
+  ['min_log_message', 'log_min_messages'],
+  ['min_log_messages', 'log_min_messages'],
+  ['log_min_message', 'log_min_messages'],
+  ['log_min_error_statements', 'log_min_error_statement'],
+  ['shared_buffer', 'shared_buffers'],
+  ['shared_preload_library', 'shared_preload_libraries'],
+  ['max_connection', 'max_connections'],
+  ['wal_keep_segments', 'wal_keep_size'],
+  ['checkpoint_segments', 'max_wal_size'],
+]);
 
 export function knownParameters(version: number): Set<string> {
   const names = new Set(PG15);
@@ -140,7 +140,8 @@ function editDistance(a: string, b: string): number {
  * the same words in another order or number, or a name within two edits. Undefined when nothing is close.
  */
 export function suggestParameter(name: string, known: Set<string>): string | undefined {
-  const mapped = KNOWN_MISSPELLINGS[name];
+  // a Map: a name such as __proto__ or constructor must not find Object's own members
+  const mapped = KNOWN_MISSPELLINGS.get(name);
   if (mapped) return mapped;
   const t = tokens(name);
   let best: string | undefined;

@@ -1,6 +1,8 @@
 import { flavorNamed, type FlavorTable } from '../model/flavors.js';
 import { checkAddresses, checkDuplicates, checkNetwork, checkTimings, checkTopology } from './checks.js';
 import { checkPostgres } from './check-postgres.js';
+import { checkAdmin, checkHaproxy } from './check-services.js';
+import { checkText } from './check-text.js';
 import type { Diagnostic } from './diagnostic.js';
 import { DEFAULTS } from './field-defaults.js';
 import type { Spec } from './types.js';
@@ -80,6 +82,9 @@ export function validateSpec(raw: unknown, rules: SpecRules): ValidationResult {
   checkTopology(spec, out);
   checkTimings(spec, flavor, out);
   checkPostgres(spec, flavor, out);
+  checkText(spec, out);
+  checkHaproxy(spec, out);
+  checkAdmin(spec, out);
   const diagnostics = sortDiagnostics(out);
   return diagnostics.some((d) => d.severity === 'error') ? { diagnostics } : { spec, diagnostics };
 }

@@ -6,10 +6,11 @@
  * is not changed). Needs root.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import YAML from 'yaml';
@@ -20,7 +21,8 @@ import { buildModel } from '../../src/model/model.js';
 import { BUILT_IN_SPEC } from '../../src/spec/built-in.js';
 import type { Spec } from '../../src/spec/types.js';
 import { validateSpec } from '../../src/spec/validate.js';
-import { etcOverlayMount, FLAVORS, parseUserData, RULES, secretsFor, TEMPLATES, writeFile, writeNodeScripts } from '../helpers.js';
+import { etcOverlayMount, FLAVORS, parseUserData, RULES, secretsFor, TEMPLATES, TEST_SECRETS, writeFile, writeNodeScripts } from '../helpers.js';
+import { specWith, text } from '../text-arbitrary.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'pgha-checks-'));
 
@@ -101,6 +103,48 @@ test('PyYAML (cloud-init\'s and Patroni\'s reader) reads back exactly what was m
   const py = 'import json, sys, yaml\nprint(json.dumps([yaml.safe_load(d) for d in json.load(sys.stdin)]))';
   const out = execFileSync('/usr/bin/python3', ['-c', py], { input: JSON.stringify(docs), encoding: 'utf8' });
   assert.equal(JSON.parse(out), docs.map((d) => YAML.parse(d, { version: '1.1' })));
+});
+
+test('random text in the free-text fields: PyYAML reads back what was meant, Patroni writes it into postgresql.conf, PostgreSQL reads it back', () => {
+  const cases = fc
+    .sample(fc.record({ prefix: text, key: text, pool: text }), { numRuns: 200, seed: 7 })
+    .map((f) => ({ f, valid: validateSpec(specWith(f), RULES).spec }))
+    .filter((c) => c.valid)
+    .slice(0, 40);
+  assert.ok(cases.length >= 20, `${cases.length} accepted specs`);
+  const docs = cases.map((c) => renderCluster(buildModel(c.valid!, FLAVORS), TEST_SECRETS, TEMPLATES, 'modern').find((f) => f.path === 'nodes/patroni1/user-data')!.content);
+  // a folder of its own that the postgres user may enter (tmp is root's, mode 0700)
+  const dir = mkdtempSync(join(tmpdir(), 'pgha-pgconf-'));
+  chmodSync(dir, 0o755);
+  mkdirSync(join(dir, 'data'));
+  execFileSync('chown', ['-R', 'postgres', dir]);
+  // as on a node: PyYAML reads user-data and the Patroni configuration in it, Patroni's ConfigWriter writes postgresql.conf
+  const py = [
+    'import json, sys, yaml',
+    'from patroni.postgresql.config import ConfigWriter',
+    'out = []',
+    'for i, doc in enumerate(json.load(sys.stdin)):',
+    '    cc = yaml.safe_load(doc)',
+    '    conf = yaml.safe_load(next(f["content"] for f in cc["write_files"] if f["path"] == "/etc/patroni/config.yml"))',
+    '    params = conf["bootstrap"]["dcs"]["postgresql"]["parameters"]',
+    `    path = "${dir}/%d.conf" % i`,
+    '    with ConfigWriter(path) as w:',
+    `        for k, v in [("data_directory", "${dir}/data"), ("hba_file", "/dev/null"), ("ident_file", "/dev/null")] + sorted(params.items()):`,
+    '            w.write_param(k, v)',
+    '    out.append({"keys": cc["users"][0]["ssh_authorized_keys"], "prefix": params["log_line_prefix"]})',
+    'print(json.dumps(out))',
+  ].join('\n');
+  const read = JSON.parse(execFileSync('/usr/bin/python3', ['-c', py], { input: JSON.stringify(docs), encoding: 'utf8' }));
+  // the PostgreSQL installed here (the stand-in's): its configuration parser is the same for these values
+  const bin = `/usr/lib/postgresql/${readdirSync('/usr/lib/postgresql').sort().at(-1)}/bin/postgres`;
+  cases.forEach((c, i) => {
+    assert.equal(read[i], { keys: [`ssh-ed25519 AAAAC3Nza ${c.f.key}`], prefix: c.f.prefix }, `case ${i}: PyYAML`);
+    execFileSync('chmod', ['0644', join(dir, `${i}.conf`)]);
+    const r = spawnSync('runuser', ['-u', 'postgres', '--', bin, '-C', 'log_line_prefix', `--config-file=${join(dir, `${i}.conf`)}`], { encoding: 'utf8' });
+    assert.is(r.status, 0, `case ${i}: ${r.stderr}`);
+    assert.is(r.stdout, `${c.f.prefix}\n`, `case ${i}: PostgreSQL reads the value back`);
+  });
+  rmSync(dir, { recursive: true, force: true });
 });
 
 test('haproxy -c accepts the HAProxy configuration, with its CA file in place', () => {

@@ -109,6 +109,21 @@ test('a moved and an added member: both backends and the unicast peers updated, 
   assert.is(again.reloads, r.reloads, 'a second pass with the same members reloads nothing');
 });
 
+test('members that are not a node name with an IPv4 address are skipped and logged, never written into the files', async () => {
+  members = [
+    ...model.postgresNodes.map((n) => ({ name: n.name, host: n.ip })),
+    { name: 'evil', host: '10.0.0.9\n}\nvrrp_script x {\n script "/bin/sh -c id"' },
+    { name: 'bad"name', host: '192.168.122.50' },
+    { name: 'pg5', host: 'db.example.com' },
+    { name: 'pg6', host: '192.168.122.0300' },
+  ];
+  const r = await runOnce();
+  assert.is(r.haproxy, renderHaproxyConfig(model));
+  assert.is(r.keepalived, renderKeepalivedConfig(model, node, TEST_SECRETS.keepalivedAuthPass));
+  assert.is(r.reloads, '');
+  assert.is((r.out.match(/member skipped: name/g) ?? []).length, 4, r.out);
+});
+
 test('Patroni not answering: the lists stay as they are', async () => {
   members = [{ name: 'patroni2', host: '192.168.122.200' }];
   server.close();

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -37,10 +37,28 @@ test('--version prints the package\'s version; --help lists every command', asyn
 
 test('an error that is not the user\'s or a tool\'s is a bug: exit 1 with its stack', async () => {
   const err: string[] = [];
-  const io = { out: () => {}, err: (l: string) => err.push(l), env: {} };
-  const code = await runCli(['node', 'pgha', 'init', '/proc/pgha-test.yaml', '--force'], io);
+  const io = {
+    out: () => {
+      throw new Error('stdout closed');
+    },
+    err: (l: string) => err.push(l),
+    env: {},
+  };
+  const code = await runCli(['node', 'pgha', 'validate'], io);
   assert.is(code, EXIT.bug);
   assert.match(err.join('\n'), /internal error \(a bug; please report it\):\n.*\n\s+at /);
+});
+
+test('option values reach the commands as typed: not turned into numbers, an empty one refused', async () => {
+  const r = await pgha(['render', '--out', '07', '--secrets=0x10', '--no-iso', '--packer-compat', '1.6'], dir);
+  assert.is(r.code, EXIT.ok, r.stderr);
+  assert.ok(existsSync(join(dir, '07', 'nodes')) && existsSync(join(dir, '0x10')));
+  const empty = await pgha(['render', '--out', 'out', '--secrets', '', '--no-iso'], dir);
+  assert.is(empty.code, EXIT.user);
+  assert.match(empty.stderr, /--secrets needs a value/);
+  const twice = await pgha(['render', '--out', 'a', '--out', 'b', '--no-iso'], dir);
+  assert.is(twice.code, EXIT.user);
+  assert.match(twice.stderr, /--out needs a value, once/);
 });
 
 test.run();

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { EXIT, Interrupted, ToolError, UserError } from '../../src/errors.js';
+import { EnvironmentError, EXIT, fileError, Interrupted, ToolError, UserError } from '../../src/errors.js';
 import { packagePath } from '../../src/paths.js';
 
 test('the README\'s exit-code table lists exactly the codes pgha uses', () => {
@@ -18,6 +18,17 @@ test('error kinds carry what the command line prints: details of a user error, t
   const t = new ToolError('packer build failed (exit 1)', 'last lines');
   assert.equal([t.name, t.outputTail], ['ToolError', 'last lines']);
   assert.is(new Interrupted('interrupted').name, 'Interrupted');
+});
+
+test('fileError: a bad path is the user\'s (exit 2), the system\'s refusal the environment\'s (exit 3), one line naming the path; others are bugs', () => {
+  const err = (code: string) => Object.assign(new Error(`${code}: raw`), { code });
+  const ro = fileError(err('EROFS'), 'out', 'write the new output beside it');
+  assert.instance(ro, EnvironmentError);
+  assert.is(ro.message, 'out: cannot write the new output beside it: the file system is read-only (EROFS)');
+  for (const code of ['ENOSPC', 'EBUSY', 'EACCES']) assert.instance(fileError(err(code), 'p', 'x'), EnvironmentError, code);
+  for (const code of ['ENOENT', 'ENAMETOOLONG', 'ENOTDIR']) assert.instance(fileError(err(code), 'p', 'x'), UserError, code);
+  const bug = new TypeError('not a path');
+  assert.is(fileError(bug, 'p', 'x'), bug);
 });
 
 test.run();

@@ -46,4 +46,10 @@ test('the command itself writes the file and says so through its io', () => {
   assert.equal(YAML.parse(readFileSync(join(dir, 'direct.yaml'), 'utf8')), BUILT_IN_SPEC);
 });
 
+test('init into a folder that does not exist: exit 2 naming the path, not a crash', async () => {
+  const r = await pgha(['init', 'missing-dir/x.yaml'], dir);
+  assert.is(r.code, 2);
+  assert.match(r.stderr, /missing-dir\/x\.yaml: cannot write it: its folder does not exist \(ENOENT\)/);
+});
+
 test.run();

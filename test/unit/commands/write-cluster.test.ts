@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'uvu';
@@ -10,6 +10,8 @@ import { prepareSpec } from '../../../src/model/prepare.js';
 import { packagePath } from '../../../src/paths.js';
 import { BUILT_IN_SPEC } from '../../../src/spec/built-in.js';
 import { pgha, RULES, TEST_SECRETS, tree } from '../../helpers.js';
+import { withLocks } from '../../../src/io/lock.js';
+import { realTarget } from '../../../src/io/output.js';
 
 let dir = '';
 test.before.each(() => {
@@ -87,6 +89,44 @@ test('--cloud-init-schema naming a missing file is a user error', async () => {
   const r = await pgha(['render', '--out', 'out', '--no-iso', '--cloud-init-schema', 'nope.json'], dir);
   assert.is(r.code, 2);
   assert.match(r.stderr, /--cloud-init-schema nope\.json does not exist/);
+});
+
+test('a secrets file or spec inside --out is refused (a render replaces the folder whole): nothing written or deleted', async () => {
+  assert.is((await pgha(['render', '--out', 'out', '--no-iso'], dir)).code, 0);
+  const before = tree(join(dir, 'out'));
+  const inside = await pgha(['render', '--out', 'out', '--no-iso', '--secrets', 'out/sec.yaml'], dir);
+  assert.is(inside.code, 2);
+  assert.match(inside.stderr, /the secrets file out\/sec\.yaml is inside --out out, which every render replaces whole/);
+  writeFileSync(join(dir, 'out', 'mine.yaml'), toYaml(BUILT_IN_SPEC));
+  const spec = await pgha(['render', 'out/mine.yaml', '--out', 'out', '--no-iso', '--secrets', 'elsewhere.yaml'], dir);
+  assert.is(spec.code, 2);
+  assert.match(spec.stderr, /the spec out\/mine\.yaml is inside --out out/);
+  assert.ok(existsSync(join(dir, 'out', 'mine.yaml')), 'the user\'s file is kept');
+  assert.equal({ ...tree(join(dir, 'out')), 'mine.yaml': undefined }, { ...before, 'mine.yaml': undefined });
+});
+
+test('a second pgha writing the same output or secrets meanwhile stops with exit 2; the lock goes with the first', async () => {
+  const r = await withLocks([realTarget(join(dir, 'out'))], () => pgha(['render', '--out', 'out', '--no-iso'], dir));
+  assert.is(r.code, 2);
+  assert.match(r.stderr, new RegExp(`out is being written by another pgha \\(pid ${process.pid}\\)`));
+  assert.not.ok(existsSync(join(dir, 'out.secrets.yaml')), 'no secrets were generated');
+  assert.is((await pgha(['render', '--out', 'out', '--no-iso'], dir)).code, 0);
+});
+
+test('links are followed: a linked secrets file is updated through the link; a link to an unrelated YAML file is refused', async () => {
+  writeFileSync(join(dir, 'notes.yaml'), 'shopping: [milk]\n');
+  symlinkSync(join(dir, 'notes.yaml'), join(dir, 'out.secrets.yaml'));
+  const r = await pgha(['render', '--out', 'out', '--no-iso'], dir);
+  assert.is(r.code, 2);
+  assert.match(r.stderr, /out\.secrets\.yaml: not a pgha secrets file \(it has shopping, which pgha does not write\)/);
+  assert.is(readFileSync(join(dir, 'notes.yaml'), 'utf8'), 'shopping: [milk]\n');
+  rmSync(join(dir, 'out.secrets.yaml'));
+  mkdirSync(join(dir, 'vault'));
+  writeFileSync(join(dir, 'vault', 's.yaml'), '', { mode: 0o600 });
+  symlinkSync(join(dir, 'vault', 's.yaml'), join(dir, 'out.secrets.yaml'));
+  assert.is((await pgha(['render', '--out', 'out', '--no-iso'], dir)).code, 0);
+  assert.ok(lstatSync(join(dir, 'out.secrets.yaml')).isSymbolicLink(), 'the link is kept');
+  assert.match(readFileSync(join(dir, 'vault', 's.yaml'), 'utf8'), /^# pgha secrets of cluster 16-main/);
 });
 
 test.run();

@@ -32,4 +32,14 @@ test('a schema file that is not JSON is a user error naming it', () => {
   }
 });
 
+test('a schema whose reference resolves to nothing is a user error naming it, not a crash', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pgha-ccs-'));
+  try {
+    writeFileSync(join(dir, 's.json'), JSON.stringify({ $schema: 'http://json-schema.org/draft-04/schema#', properties: { a: { $ref: '#/definitions/missing' } } }));
+    assert.match(userErrorOf(() => cloudConfigValidator(join(dir, 's.json'))).message, /s\.json is not a usable cloud-config schema: can't resolve reference/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test.run();

@@ -124,4 +124,13 @@ test('toYaml refuses values that are not plain data', () => {
   assert.throws(() => toYaml({ a: 1n }), /not plain data/);
 });
 
+test('a tab in a one-line string is written double-quoted (PyYAML reads a raw one in a plain scalar as a token)', () => {
+  assert.is(toYaml({ k: 'a\tb', l: [['c', 'x\ty']] }), 'k: "a\\tb"\nl:\n  - [ c, "x\\ty" ]\n');
+});
+
+test('a string that no YAML 1.1 reader reads back as written is refused (spec validation keeps them out)', () => {
+  for (const s of ['\u2028', 'a\u0085b', '\u007f', '\uffff', '\ud800']) assert.throws(() => toYaml({ k: s }), /not plain data for a YAML 1\.1 reader at \$\.k/);
+  assert.is(toYaml({ k: 'two\nlines' }), 'k: |-\n  two\n  lines\n');
+});
+
 test.run();

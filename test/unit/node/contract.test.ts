@@ -1,6 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ASSET_DIR, BUILD, CONFIG_PATHS, PEERS_BEGIN_LINE, PEERS_MARKERS, ROLE_UNITS, SENTINEL_PATH, SERVICE_USER, STATE_DIR, TLS_DIR, TLS_PATHS, UNITS } from '../../../src/node/contract.js';
+import { readFileSync } from 'node:fs';
+import { packagePath } from '../../../src/paths.js';
+import { ASSET_DIR, BUILD, NODE_NAME_PATTERN, CONFIG_PATHS, PEERS_BEGIN_LINE, PEERS_MARKERS, ROLE_UNITS, SENTINEL_PATH, SERVICE_USER, STATE_DIR, TLS_DIR, TLS_PATHS, UNITS } from '../../../src/node/contract.js';
 import { ROLES } from '../../../src/spec/types.js';
 
 test('every path is absolute; pgha\'s own files live in its own folders', () => {
@@ -24,6 +26,11 @@ test('every role has its units and its service user; the peers unit is the seed\
 test('the peers markers: the begin line starts with the marker pgha-peers finds it by', () => {
   assert.ok(PEERS_BEGIN_LINE.startsWith(PEERS_MARKERS.begin));
   assert.not.ok(PEERS_BEGIN_LINE.startsWith(PEERS_MARKERS.end));
+});
+
+test('the node name pattern is the spec schema\'s', () => {
+  const schema = JSON.parse(readFileSync(packagePath('schema', 'pgha-spec.schema.json'), 'utf8'));
+  assert.is(schema.properties.nodes.items.properties.name.pattern, `^${NODE_NAME_PATTERN}$`);
 });
 
 test.run();

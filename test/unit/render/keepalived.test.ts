@@ -58,4 +58,14 @@ test('the file: root only, it holds the VRRP password', () => {
   assert.match(f.content, /auth_pass Vrrp1234\n/);
 });
 
+test('a cluster of more than 100 postgres nodes: priorities 254 down, distinct, none below 1 (Keepalived would take 100 instead)', () => {
+  const m = modelOf((s) => {
+    s.network.cidr = '10.0.0.0/16';
+    s.nodes = [...s.nodes.slice(0, 3), ...Array.from({ length: 150 }, (_, i) => ({ name: `pg${String(i).padStart(3, '0')}`, role: 'postgres' as const, ip: `10.0.1.${i + 1}` }))];
+  });
+  const priorities = m.postgresNodes.map((n) => Number(/priority (\d+)/.exec(renderKeepalivedConfig(m, n, 'Vrrp1234'))![1]));
+  assert.equal([priorities[0], priorities.at(-1)], [254, 105]);
+  assert.is(new Set(priorities).size, 150);
+});
+
 test.run();

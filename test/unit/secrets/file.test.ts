@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { FLAVORS, TEST_NOW, TEST_SECRETS, userErrorOf } from '../../helpers.js';
 import YAML from 'yaml';
 import { buildModel } from '../../../src/model/model.js';
-import { readSecretsFile, secretsToYaml, writeSecretsFile } from '../../../src/secrets/file.js';
+import { readSecretsFile, secretsToYaml } from '../../../src/secrets/file.js';
 import { completeSecrets } from '../../../src/secrets/generate.js';
 import type { Secrets } from '../../../src/secrets/types.js';
 import { BUILT_IN_SPEC } from '../../../src/spec/built-in.js';
@@ -16,32 +16,19 @@ const OPTS = { now: TEST_NOW, lifetimes: model.tls };
 const dir = mkdtempSync(join(tmpdir(), 'pgha-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
+/** A secrets file as pgha writes one: mode 0600. */
+const writeSecrets = (path: string, text: string) => writeFileSync(path, text, { mode: 0o600 });
+
 let fileCount = 0;
 /** A fresh path in the temp dir. */
 function freshPath(): string {
   return join(dir, `secrets-${++fileCount}.yaml`);
 }
 
-test('writeSecretsFile creates the file with mode 0600 and leaves no temporary file', () => {
-  const path = freshPath();
-  writeSecretsFile(path, 'a: b\n');
-  assert.is(statSync(path).mode & 0o777, 0o600);
-  assert.ok(!readdirSync(dir).some((f) => f.endsWith('.tmp')));
-});
-
-test('writeSecretsFile replaces a world-readable file with a 0600 one', () => {
-  const path = freshPath();
-  writeFileSync(path, 'old: data\n', { mode: 0o644 });
-  chmodSync(path, 0o644);
-  writeSecretsFile(path, 'new: data\n');
-  assert.is(statSync(path).mode & 0o777, 0o600);
-  assert.equal(readSecretsFile(path).secrets, { new: 'data' });
-});
-
-test('readSecretsFile round-trips what writeSecretsFile wrote, without a warning at 0600', async () => {
+test('readSecretsFile round-trips what secretsToYaml wrote, without a warning at 0600', async () => {
   const { secrets } = await completeSecrets(model, undefined, OPTS);
   const path = freshPath();
-  writeSecretsFile(path, secretsToYaml(secrets, model.name));
+  writeSecrets(path, secretsToYaml(secrets, model.name));
   const loaded = readSecretsFile(path);
   assert.equal(loaded.secrets, secrets);
   assert.is(loaded.warning, undefined);
@@ -50,7 +37,7 @@ test('readSecretsFile round-trips what writeSecretsFile wrote, without a warning
 test('readSecretsFile warns about a file others can read', async () => {
   const { secrets } = await completeSecrets(model, undefined, OPTS);
   const path = freshPath();
-  writeSecretsFile(path, secretsToYaml(secrets, model.name));
+  writeSecrets(path, secretsToYaml(secrets, model.name));
   chmodSync(path, 0o644);
   const loaded = readSecretsFile(path);
   assert.equal(loaded.secrets, secrets);
@@ -82,7 +69,7 @@ const malformed: Record<string, string> = {
 for (const [what, text] of Object.entries(malformed)) {
   test(`a secrets file with ${what} is a UserError that reveals no secret`, () => {
     const path = freshPath();
-    writeSecretsFile(path, text);
+    writeSecrets(path, text);
     const err = userErrorOf(() => readSecretsFile(path));
     assert.match(err.message, path);
     const shown = [err.message, ...err.details].join('\n').replaceAll(path, '<path>');
@@ -100,7 +87,7 @@ test('a secrets file whose tls section is damaged is a UserError naming the fiel
   ];
   for (const [what, value, message] of cases) {
     const path = freshPath();
-    writeSecretsFile(path, YAML.stringify({ superuserPassword: 'abc', tls: value }));
+    writeSecrets(path, YAML.stringify({ superuserPassword: 'abc', tls: value }));
     const err = userErrorOf(() => readSecretsFile(path));
     assert.match(err.message, message, what);
     for (const pem of [tls.ca.key, tls.nodes.etcd1!.key, tls.nodes.etcd2!.key]) assert.not.ok(err.message.includes(pem.split('\n')[1]!), what);

@@ -63,20 +63,28 @@ test('checkDuplicates: names, addresses and MACs, derived MACs named as such', (
   assert.ok(lines.some((l) => /nodes\[1\]\.mac: duplicate MAC .*derived from the name: set mac explicitly/.test(l)));
 });
 
+test('checkTopology: at most as many postgres nodes as Keepalived has distinct VRRP priorities', () => {
+  const many = (n: number) => spec((s) => {
+    s.network.cidr = '10.0.0.0/16';
+    s.nodes = [...s.nodes.slice(0, 3), ...Array.from({ length: n }, (_, i) => ({ name: `pg${i}`, role: 'postgres' as const, ip: `10.0.${1 + Math.floor(i / 200)}.${1 + (i % 200)}` }))];
+  });
+  assert.equal(run((out) => checkTopology(many(254), out)), []);
+  assert.equal(run((out) => checkTopology(many(255), out)), ['error nodes: 255 postgres nodes: Keepalived\'s VRRP priorities (1 to 254, one per node) allow at most 254; use fewer']);
+});
+
 test('checkTopology: etcd quorum, postgres nodes, tags', () => {
   assert.match(run((out) => checkTopology(spec((s) => s.nodes.splice(0, 1)), out))[0]!, /^error nodes: 2 etcd member\(s\): at least 3 are needed/);
   assert.match(run((out) => checkTopology(spec((s) => (s.nodes[0]!.tags = { nofailover: true })), out))[0]!, /^error nodes\[0\]\.tags: Patroni tags apply to postgres nodes only/);
   assert.match(run((out) => checkTopology(spec((s) => s.nodes.splice(3, 2)), out))[0]!, /^warning nodes: one postgres node/);
 });
 
-test('checkTimings: Patroni\'s rule, the flavour\'s ttl floor, etcd\'s election timeout, distinct HAProxy ports', () => {
+test('checkTimings: Patroni\'s rule, the flavour\'s ttl floor, etcd\'s election timeout', () => {
   const debian = flavorNamed(FLAVORS, 'debian-12');
   const ubuntu = flavorNamed(FLAVORS, 'ubuntu-24.04');
   assert.equal(run((out) => checkTimings(spec((s) => (s.patroni = { ttl: 7 })), debian, out)), []);
   assert.match(run((out) => checkTimings(spec((s) => (s.patroni = { ttl: 7 })), ubuntu, out))[0]!, /^error patroni\.ttl: 7 is below 20, which the Patroni of flavor ubuntu-24\.04/);
   assert.match(run((out) => checkTimings(spec((s) => (s.patroni = { ttl: 20, loopWait: 10, retryTimeout: 10 })), ubuntu, out))[0]!, /^error patroni: loopWait \+ 2 \* retryTimeout = 30 exceeds ttl 20/);
   assert.match(run((out) => checkTimings(spec((s) => (s.etcd = { heartbeatIntervalMs: 500, electionTimeoutMs: 1000 })), ubuntu, out))[0]!, /^error etcd\.electionTimeoutMs: 1000 ms is less than 5 heartbeats/);
-  assert.match(run((out) => checkTimings(spec((s) => (s.haproxy = { readOnlyPort: 5000 })), ubuntu, out))[0]!, /^error haproxy\.readOnlyPort: equals haproxy\.readWritePort/);
 });
 
 test.run();

@@ -7,6 +7,7 @@ import { userErrorOf } from '../../helpers.js';
 import { BUILT_IN_SPEC } from '../../../src/spec/built-in.js';
 import { loadSpec, parseSpecText } from '../../../src/spec/load.js';
 import { toYaml } from '../../../src/lib/yaml.js';
+import { MAX_SPEC_BYTES } from '../../../src/spec/load.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pgha-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -68,6 +69,15 @@ test('loadSpec(undefined) returns a deep copy of the built-in default', () => {
   raw.nodes[0]!.ip = '10.0.0.1';
   raw.postgres!.parameters!.max_connections = 1;
   assert.equal(BUILT_IN_SPEC, before);
+});
+
+test('a spec too large once its aliases are expanded (or as a file) is a user error, not a crash', () => {
+  const big = 'x'.repeat(200_000);
+  const text = `cluster: {name: &a "${big}"}\nnodes: [${Array.from({ length: 59 }, () => '*a').join(', ')}]\n`;
+  assert.match(userErrorOf(() => parseSpecText(text, 'bomb.yaml')).message, /^bomb\.yaml is larger than 4 MiB once its aliases are expanded/);
+  const path = join(dir, 'huge.yaml');
+  writeFileSync(path, `# ${'y'.repeat(MAX_SPEC_BYTES)}\n`);
+  assert.match(userErrorOf(() => loadSpec(path)).message, /huge\.yaml is larger than 4 MiB: not a spec pgha can render/);
 });
 
 test.run();

@@ -16,6 +16,7 @@ test('suggestions: a known misspelling, a name within two edits, nothing for a n
   assert.is(suggestParameter('min_log_message', known), 'log_min_messages');
   assert.is(suggestParameter('max_conections', known), 'max_connections');
   assert.is(suggestParameter('entirely_unrelated_name', known), undefined);
+  for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) assert.is(suggestParameter(name, known), undefined, `${name}: Object's own members are no suggestions`);
 });
 
 test('Patroni\'s and pgha\'s own parameters are PostgreSQL parameters', () => {

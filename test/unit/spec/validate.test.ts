@@ -263,4 +263,9 @@ test('errors are listed before warnings', () => {
   );
 });
 
+test('schema: a libvirt network name may not start like an option (virsh would take --help for one)', () => {
+  expectOnly(validateWith((s) => (s.launch = { network: '--help' })), 'error', 'launch.network', 'has the wrong form');
+  assert.equal(validateWith((s) => (s.launch = { network: 'pgha_net-1.a' })).diagnostics, []);
+});
+
 test.run();
