@@ -1,11 +1,12 @@
 /**
  * npm run bench: wall time and peak memory of the compiled CLI (dist/bin.js, as users run it), beside a bare
  * `node -e 0` measured in the same run (absolute times differ several-fold between machines; the ratios less):
- * `pgha --version`, and `pgha render` of the built-in default cluster and of a generated 100-node cluster (5 etcd
- * + 95 postgres), with and without the seed ISOs, as a first render (new secrets) and a render again; plus the
- * in-process validate + render time.
+ * `pgha --version`, and `pgha render` of the built-in default cluster and of generated clusters of 100 nodes (5 etcd
+ * + 95 postgres, and 75 + 25) and 1000 nodes (750 + 250), with and without the seed ISOs, as a first render (new
+ * secrets) and a render again, with the cost per node beyond start-up; plus the in-process validate + render time.
  * Targets on the 2-core CI machine: --version <= 2.5x a bare node start; the default cluster rendered again with
- * ISOs <= 4x; default <= 0.5 s, 100 nodes <= 2 s. Prints figures; asserts nothing.
+ * ISOs <= 4x; default <= 0.5 s, 100 nodes <= 2 s; the cost per node the same at 1000 nodes as at 100. Prints
+ * figures; asserts nothing.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,10 +26,12 @@ import type { Spec } from '../src/spec/types.js';
 const RUNS = 5;
 const BIN = packagePath('dist', 'bin.js');
 
-function hundredNodes(): Spec {
+/** A generated cluster of `etcd` etcd members and `postgres` postgres nodes (the last 5 nofailover). */
+function cluster(etcd: number, postgres: number): Spec {
   const nodes: Spec['nodes'] = [];
-  for (let i = 1; i <= 5; i++) nodes.push({ name: `etcd${i}`, role: 'etcd', ip: `10.40.0.${10 + i}` });
-  for (let i = 1; i <= 95; i++) nodes.push({ name: `pg${i}`, role: 'postgres', ip: `10.40.1.${i}`, ...(i > 90 ? { tags: { nofailover: true } } : {}) });
+  const ip = (i: number) => `10.40.${Math.floor(i / 250)}.${(i % 250) + 3}`;
+  for (let i = 1; i <= etcd; i++) nodes.push({ name: `etcd${i}`, role: 'etcd', ip: ip(nodes.length) });
+  for (let i = 1; i <= postgres; i++) nodes.push({ name: `pg${i}`, role: 'postgres', ip: ip(nodes.length), ...(i > postgres - 5 ? { tags: { nofailover: true } } : {}) });
   return {
     cluster: { name: 'bench', flavor: 'ubuntu-24.04' },
     network: { cidr: '10.40.0.0/16', gateway: '10.40.0.1', vip: '10.40.0.2' },
@@ -78,8 +81,18 @@ const build = spawnSync('npm', ['run', '--silent', 'build'], { encoding: 'utf8',
 if (build.status !== 0) throw new Error(`build failed: ${build.stdout}${build.stderr}`);
 const dir = mkdtempSync(join(tmpdir(), 'pgha-bench-'));
 try {
-  const bigSpec = join(dir, 'hundred.yaml');
-  writeFileSync(bigSpec, toYaml(hundredNodes()));
+  const specFile = (name: string, spec: Spec) => {
+    writeFileSync(join(dir, name), toYaml(spec));
+    return join(dir, name);
+  };
+  // 100 nodes as before (5 etcd + 95 postgres); 100 and 1000 nodes in the same mix, 3 etcd to 1 postgres
+  // (Keepalived's VRRP priorities allow 254 postgres nodes), to see whether the cost per node stays the same
+  const clusters = [
+    ['default (6 nodes)', undefined, 'default', 6, 0.5],
+    ['100 nodes', specFile('hundred.yaml', cluster(5, 95)), 'nodes100', 100, 2],
+    ['100 nodes, 3:1', specFile('hundred-mix.yaml', cluster(75, 25)), 'nodes100_mix', 100, 2],
+    ['1000 nodes, 3:1', specFile('thousand-mix.yaml', cluster(750, 250)), 'nodes1000_mix', 1000, 20],
+  ] as const;
   console.log(`cloud-init schema check: ${findCloudConfigSchema() ? 'on (installed cloud-init)' : 'off (cloud-init not installed)'}`);
   // the compiled schema checks are cached (~/.cache/pgha): one render first, so that every measured one finds them
   render(undefined, dir, 'warm.secrets.yaml', []);
@@ -88,23 +101,28 @@ try {
   const version = medianOf(RUNS * 2, () => timed([BIN, '--version'])).wall;
   console.log(`bare node start ${node.toFixed(3)} s; pgha --version ${version.toFixed(3)} s = ${(version / node).toFixed(2)}x (target <= 2.5x)`);
   Object.assign(results, { node_start_s: +node.toFixed(3), version_s: +version.toFixed(3), version_ratio: +(version / node).toFixed(2) });
-  for (const [label, spec, target] of [['default (6 nodes)', undefined, 0.5], ['100 nodes', bigSpec, 2]] as const) {
+  for (const [label, spec, key, count, target] of clusters) {
+    const runs = count >= 1000 ? 3 : RUNS;
     const core = await inProcess(spec);
-    const key = label.startsWith('default') ? 'default' : 'nodes100';
     for (const [variant, extra] of [['with seed ISOs', []], ['--no-iso', ['--no-iso']]] as const) {
       for (const first of [true, false]) {
         const secrets = (i: number) => `${key}-${extra.length}-${first ? i : 0}.secrets.yaml`;
-        const { wall, rss } = medianOf(RUNS, (i) => render(spec, dir, secrets(i), [...extra]));
+        const { wall, rss } = medianOf(runs, (i) => render(spec, dir, secrets(i), [...extra]));
         const ratio = wall / node;
+        const perNode = ((wall - version) * 1000) / count;
         console.log(
-          `${label}, ${variant}, ${first ? 'first render' : 'render again'}: wall ${wall.toFixed(3)} s = ${ratio.toFixed(2)}x a node start ` +
-            `(median of ${RUNS}; target <= ${target} s: ${wall <= target ? 'met' : 'MISSED'}), peak RSS ${rss.toFixed(1)} MiB`,
+          `${label}, ${variant}, ${first ? 'first render' : 'render again'}: wall ${wall.toFixed(3)} s = ${ratio.toFixed(2)}x a node start, ` +
+            `${perNode.toFixed(2)} ms per node beyond start-up (median of ${runs}; target <= ${target} s: ${wall <= target ? 'met' : 'MISSED'}), peak RSS ${rss.toFixed(1)} MiB`,
         );
-        results[`${key}${extra.length ? '_no_iso' : ''}${first ? '_first' : ''}`] = { wall_s: +wall.toFixed(3), ratio: +ratio.toFixed(2), peak_rss_mib: +rss.toFixed(1) };
+        results[`${key}${extra.length ? '_no_iso' : ''}${first ? '_first' : ''}`] = { wall_s: +wall.toFixed(3), ratio: +ratio.toFixed(2), per_node_ms: +perNode.toFixed(2), peak_rss_mib: +rss.toFixed(1) };
       }
     }
     console.log(`${label}: in-process validate + first render ${core.toFixed(1)} ms`);
     results[`${key}_in_process_ms`] = +core.toFixed(1);
+  }
+  const perNode = (k: string) => (results[k] as { per_node_ms: number }).per_node_ms;
+  for (const v of ['', '_no_iso']) {
+    console.log(`growth from 100 to 1000 nodes (3:1)${v ? ', --no-iso' : ', with ISOs'}: ${(perNode(`nodes1000_mix${v}`) / perNode(`nodes100_mix${v}`)).toFixed(2)}x the cost per node (1.00 is linear)`);
   }
   const again = (results.default as { ratio: number }).ratio;
   console.log(`default cluster rendered again with ISOs: ${again}x a node start (target <= 4x: ${again <= 4 ? 'met' : 'MISSED'})`);

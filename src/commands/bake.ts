@@ -1,6 +1,9 @@
 import { bake as bakeImages } from '../bake/bake.js';
 import { UserError } from '../errors.js';
+import { withLocks } from '../io/lock.js';
+import { realTarget } from '../io/output.js';
 import { loadTemplates } from '../io/package-data.js';
+import { ROLES, type Role } from '../spec/types.js';
 import { printWarnings, type Io } from './io.js';
 import { packerTarget, requireOut } from './options.js';
 import { prepare } from './load.js';
@@ -28,9 +31,10 @@ export async function bake(spec: string | undefined, options: BakeCliOptions, io
   }
   const { model, warnings } = prepare(spec);
   printWarnings(io, warnings);
-  const records = await bakeImages(model, loadTemplates(), {
+  // a render meanwhile would carry DIR/images/ away from under the build: one pgha at a time writes DIR
+  const records = await withLocks([realTarget(out)], () => bakeImages(model, loadTemplates(), {
     out,
-    roles: options.role ? [options.role] : ['etcd', 'postgres'],
+    roles: options.role ? [options.role as Role] : [...ROLES],
     onlyValidate: options.only === 'validate',
     packerTarget: packerTarget(options.packerCompat),
     verbose: Boolean(options.verbose),
@@ -38,6 +42,6 @@ export async function bake(spec: string | undefined, options: BakeCliOptions, io
     ...(options.accelerator ? { accelerator: String(options.accelerator) } : {}),
     ...(options.aptProxy ? { aptProxy: String(options.aptProxy) } : {}),
     log: io.out,
-  });
+  }));
   io.out(options.only === 'validate' ? 'templates valid' : `baked ${records.length} image(s); manifest: ${out}/images/manifest.json`);
 }

@@ -24,7 +24,7 @@ function take(path: string): void {
     try {
       fd = openSync(lock, 'wx', 0o644);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw fileError(e, lock, 'take the lock');
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw fileError(e, path, `lock it (${basename(lock)} beside it)`);
       let pid: number;
       try {
         pid = Number(readFileSync(lock, 'utf8').trim());

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, constants, copyFileSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileError, UserError } from '../errors.js';
@@ -100,6 +100,15 @@ function stage(f: AlongsideFile): { target: string; tmp: string; backup: string 
   return { target, ...names };
 }
 
+/** The old content of an alongside file, kept until the commit is through: a hard link, or a copy where none can be made (a bind-mounted file). */
+function keepOld(target: string, backup: string): void {
+  try {
+    linkSync(target, backup);
+  } catch {
+    copyFileSync(target, backup, constants.COPYFILE_EXCL);
+  }
+}
+
 /** A complete new output and the staged alongside files, ready to be swapped in. */
 export interface OutputPlan {
   target: string;
@@ -133,12 +142,13 @@ export function commitOutput(plan: OutputPlan, rename: (from: string, to: string
       failing = { path: f.target, doing: 'save it' };
       const existed = existsSync(f.target);
       rmSync(f.backup, { force: true });
-      if (existed) linkSync(f.target, f.backup);
+      if (existed) keepOld(f.target, f.backup);
       rename(f.tmp, f.target);
       undo.push(() => (existed ? renameSync(f.backup, f.target) : rmSync(f.target)));
     }
   } catch (e) {
     for (const u of undo.reverse()) u();
+    for (const f of staged) rmSync(f.backup, { force: true });
     throw fileError(e, failing.path, failing.doing);
   }
   rmSync(old, { recursive: true, force: true });
