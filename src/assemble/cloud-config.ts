@@ -9,6 +9,7 @@ import { patroniFile } from '../render/patroni.js';
 import { peersFiles } from '../render/peers.js';
 import type { NodeScript } from '../render/scripts.js';
 import { tlsFiles } from '../render/tls.js';
+import { usersSqlFile } from '../render/users.js';
 import { etcdNodeSecrets, postgresNodeSecrets } from '../secrets/node-view.js';
 import type { Secrets } from '../secrets/types.js';
 
@@ -49,9 +50,11 @@ function postgresBootstrap(model: ClusterModel, node: NodeModel, secrets: Secret
       ...tlsFiles(node, view.tls),
       scripts['pgha-createcluster'],
       scripts['pgha-clonecluster'],
+      scripts['pgha-postbootstrap'],
       scripts['pgha-check-haproxy'],
       scripts['pgha-peers'],
       patroniFile(model, node, view),
+      usersSqlFile(model, view.users),
       haproxyFile(model),
       keepalivedFile(model, node, view.keepalivedAuthPass),
       ...peersFiles(model, node),
@@ -79,8 +82,9 @@ export function userDataConfig(model: ClusterModel, node: NodeModel, secrets: Se
     manage_etc_hosts: true,
     ssh_pwauth: false,
     disable_root: true,
+    // no keys, no login user: `users: []` keeps cloud-init from creating the image's default user (Ubuntu's ubuntu)
     ...(admin.sshAuthorizedKeys.length === 0
-      ? {}
+      ? { users: [] }
       : {
           users: [
             {

@@ -11,8 +11,8 @@ export interface Flavor {
   osVariant: string;
   /** Bus of the seed CD-ROM in virt-install: sata on q35 needs AHCI, which Debian's cloud kernel lacks (scsi: virtio-scsi). */
   cdromBus: 'sata' | 'scsi' | 'ide';
-  /** The flavour's Patroni raises a smaller ttl to this (3.0.3 and later: 20); absent when it takes any. */
-  patroniMinTtl?: number;
+  /** The Patroni version the flavour's packages install (its ttl floor and configuration follow from it). */
+  patroniVersion: string;
   baseImage: { url: string; checksum: string };
   packages: Record<Role, string[]>;
   paths: FlavorPaths;
@@ -48,4 +48,18 @@ export function patternRoot(pattern: string): string {
   const i = pattern.indexOf('/{pg}');
   if (i <= 0) throw new Error(`flavour path ${pattern} has no /{pg} part`);
   return pattern.slice(0, i);
+}
+
+/** Whether a version string (3.2.2) is at least major.minor. */
+export function atLeast(version: string, major: number, minor: number): boolean {
+  const [a = 0, b = 0] = version.split('.').map(Number);
+  return a > major || (a === major && b >= minor);
+}
+
+/**
+ * The smallest ttl the flavour's Patroni takes: from 3.2.0 on (release notes 3.2.0; config.py
+ * _validate_and_adjust_timeouts) a ttl below 20 is raised to 20, and --validate-config refuses it.
+ */
+export function patroniTtlFloor(flavor: Flavor): number | undefined {
+  return atLeast(flavor.patroniVersion, 3, 2) ? 20 : undefined;
 }

@@ -1,7 +1,7 @@
 import { PG_CLUSTER } from '../node/contract.js';
 import { DEFAULTS, effectivePatroniTimings, type ClusterPatroni } from '../spec/field-defaults.js';
 import type { Role, Spec } from '../spec/types.js';
-import { flavorNamed, resolveFlavor, type Flavor, type FlavorPaths, type FlavorTable } from './flavors.js';
+import { flavorNamed, patroniTtlFloor, resolveFlavor, type Flavor, type FlavorPaths, type FlavorTable } from './flavors.js';
 import { deriveMac, parseCidr } from './net.js';
 
 /** Ports that are not (yet) configurable. */
@@ -68,7 +68,7 @@ export function buildModel(spec: Spec, flavors: FlavorTable): ClusterModel {
   if ('error' in cidr) throw new Error(`buildModel called with an invalid spec: ${cidr.error}`);
   const baseFlavor = flavorNamed(flavors, spec.cluster.flavor ?? DEFAULTS.flavor);
   const pgVersion = spec.postgres?.version ?? baseFlavor.postgresVersion;
-  const patroni = effectivePatroniTimings(spec, baseFlavor.patroniMinTtl);
+  const patroni = effectivePatroniTimings(spec, patroniTtlFloor(baseFlavor));
   const nodes: NodeModel[] = spec.nodes
     .map((n) => ({
       name: n.name,

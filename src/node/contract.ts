@@ -54,6 +54,8 @@ export const CONFIG_PATHS = {
   haproxy: '/etc/haproxy/haproxy.cfg',
   keepalived: '/etc/keepalived/keepalived.conf',
   peers: `${PGHA_ETC}/peers.json`,
+  /** The extra database users, as SQL that pgha-postbootstrap runs on the node that creates the cluster. */
+  usersSql: `${PGHA_ETC}/users.sql`,
   peersUnit: `/etc/systemd/system/${UNITS.peers}`,
 } as const;
 

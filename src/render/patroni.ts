@@ -37,9 +37,11 @@ const VERIFY_FULL = { sslmode: 'verify-full', sslrootcert: TLS_PATHS.ca } as con
 
 /**
  * Patroni's configuration. The REST API serves HTTPS with the node's certificate; unsafe endpoints need the
- * REST password. Members call each other's API with the node certificate and check the other's against the
- * CA (Patroni takes restapi's files for its own requests when ctl has none). etcd is reached over TLS with
- * the node certificate as client certificate.
+ * REST password, and no client certificate (verify_client is off, so that HAProxy's checks and monitoring need
+ * none). Members call each other's API checking the other's certificate against the CA (restapi.cafile, from
+ * 3.1 on also ctl.cacert; a client certificate would come from ctl.certfile, which pgha leaves unset). etcd is
+ * reached over TLS with the node certificate as client certificate. The extra database users are created by
+ * post_bootstrap (pgha-postbootstrap), which works on every Patroni: 4.0 dropped bootstrap.users.
  */
 export function renderPatroniConfig(model: ClusterModel, node: NodeModel, secrets: PostgresNodeSecrets): string {
   const pg = model.postgres.version;
@@ -71,6 +73,7 @@ export function renderPatroniConfig(model: ClusterModel, node: NodeModel, secret
         maximum_lag_on_failover: model.patroni.maximumLagOnFailover,
         synchronous_mode: model.patroni.synchronousMode,
         failsafe_mode: model.patroni.failsafeMode,
+        primary_start_timeout: model.patroni.primaryStartTimeout,
         check_timeline: true,
         postgresql: {
           use_pg_rewind: true,
@@ -80,9 +83,7 @@ export function renderPatroniConfig(model: ClusterModel, node: NodeModel, secret
       },
       method: 'pgha_createcluster',
       pgha_createcluster: { command: `${ASSET_DIR}/pgha-createcluster ${pg} ${PG_CLUSTER}` },
-      users: Object.fromEntries(
-        model.postgres.users.map((u) => [u.name, { password: secrets.users[u.name] ?? '', options: u.options }]),
-      ),
+      post_bootstrap: `${ASSET_DIR}/pgha-postbootstrap`,
     },
     postgresql: {
       listen: `${node.ip},127.0.0.1:${PORTS.postgres}`,

@@ -19,7 +19,7 @@ import {
 } from '../node/contract.js';
 
 /** The node scripts of assets/node/ that seeds install in ASSET_DIR. */
-export const NODE_SCRIPTS = ['pgha-node', 'pgha-createcluster', 'pgha-clonecluster', 'pgha-check-haproxy', 'pgha-etcd-join', 'pgha-peers'] as const;
+export const NODE_SCRIPTS = ['pgha-node', 'pgha-createcluster', 'pgha-clonecluster', 'pgha-postbootstrap', 'pgha-check-haproxy', 'pgha-etcd-join', 'pgha-peers'] as const;
 export type NodeScript = (typeof NODE_SCRIPTS)[number];
 
 /** The provisioning scripts of assets/image/ that the Packer templates upload and run, in the order they run. */
@@ -49,6 +49,7 @@ export function scriptValues(model: ClusterModel): Record<string, string> {
     ETCD_ENV: CONFIG_PATHS.etcdEnv,
     PATRONI_CONFIG: CONFIG_PATHS.patroni,
     PEERS_CONFIG: CONFIG_PATHS.peers,
+    USERS_SQL: CONFIG_PATHS.usersSql,
     PEERS_BEGIN: PEERS_MARKERS.begin,
     PEERS_END: PEERS_MARKERS.end,
     NODE_NAME_PATTERN,

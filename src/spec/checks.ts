@@ -1,5 +1,5 @@
 import { cidrContains, deriveMac, isReservedInCidr, parseCidr, parseIpv4, type Cidr } from '../model/net.js';
-import type { Flavor } from '../model/flavors.js';
+import { patroniTtlFloor, type Flavor } from '../model/flavors.js';
 import { MAX_VRRP_NODES } from '../model/vrrp.js';
 import type { Diagnostic } from './diagnostic.js';
 import { DEFAULTS, effectivePatroniTimings } from './field-defaults.js';
@@ -96,13 +96,13 @@ export function checkTopology(spec: Spec, out: Diagnostic[]): void {
 }
 
 export function checkTimings(spec: Spec, flavor: Flavor, out: Diagnostic[]): void {
-  const { name: flavorName, patroniMinTtl } = flavor;
-  const { ttl, loopWait, retryTimeout } = effectivePatroniTimings(spec, patroniMinTtl);
-  if (patroniMinTtl !== undefined && ttl < patroniMinTtl) {
+  const floor = patroniTtlFloor(flavor);
+  const { ttl, loopWait, retryTimeout } = effectivePatroniTimings(spec, floor);
+  if (floor !== undefined && ttl < floor) {
     out.push({
       severity: 'error',
       path: 'patroni.ttl',
-      message: `${ttl} is below ${patroniMinTtl}, which the Patroni of flavor ${flavorName} silently raises it to: set ${patroniMinTtl} or more (or leave it out)`,
+      message: `${ttl} is below ${floor}, which the Patroni of flavor ${flavor.name} (${flavor.patroniVersion}) raises it to: set ${floor} or more (or leave it out)`,
     });
   }
   if (loopWait + 2 * retryTimeout > ttl) {

@@ -9,8 +9,8 @@ export const DEFAULTS = {
   etcd: { heartbeatIntervalMs: 100, electionTimeoutMs: 1000 },
   /**
    * The fastest failover Patroni's rule loopWait + 2 * retryTimeout <= ttl allows with its minimum loop_wait (1)
-   * and retry_timeout (3). A flavour whose Patroni raises a smaller ttl (3.0.3 and later: to 20) gets that floor
-   * instead (Flavor.patroniMinTtl).
+   * and retry_timeout (3). A flavour whose Patroni raises a smaller ttl (3.2.0 and later: to 20) gets that floor
+   * instead (model/flavors.ts patroniTtlFloor).
    */
   patroni: { ttl: 7, loopWait: 1, retryTimeout: 3, maximumLagOnFailover: 1048576, synchronousMode: false, failsafeMode: true },
   /** Checks every second, every 500 ms while a server changes state or is down; one 200 from Patroni is enough. */
@@ -30,9 +30,16 @@ export const DEFAULTS = {
   },
 } as const;
 
-/** Patroni's timings for a spec: its own values, else pgha's defaults with ttl raised to the flavour's floor. */
-export function effectivePatroniTimings(spec: Spec, patroniMinTtl: number | undefined): ClusterPatroni {
-  return { ...DEFAULTS.patroni, ttl: Math.max(DEFAULTS.patroni.ttl, patroniMinTtl ?? 0), ...spec.patroni };
+/**
+ * Patroni's timings for a spec: its own values, else pgha's defaults with ttl raised to the flavour's floor.
+ * primary_start_timeout (how long a leader whose PostgreSQL crashed restarts it in place before it gives up
+ * the lock; Patroni's default is 300 s): 0 in synchronous mode, where a failover loses nothing; else one ttl,
+ * so that a crashed PostgreSQL fails over no later than a dead machine, while a quick crash recovery keeps the
+ * writes that no replica had yet.
+ */
+export function effectivePatroniTimings(spec: Spec, ttlFloor: number | undefined): ClusterPatroni {
+  const timings = { ...DEFAULTS.patroni, ttl: Math.max(DEFAULTS.patroni.ttl, ttlFloor ?? 0), ...spec.patroni };
+  return { ...timings, primaryStartTimeout: spec.patroni?.primaryStartTimeout ?? (timings.synchronousMode ? 0 : timings.ttl) };
 }
 
 export type ClusterPatroni = {
@@ -42,4 +49,5 @@ export type ClusterPatroni = {
   maximumLagOnFailover: number;
   synchronousMode: boolean;
   failsafeMode: boolean;
+  primaryStartTimeout: number;
 };

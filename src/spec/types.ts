@@ -66,6 +66,7 @@ export interface Spec {
     maximumLagOnFailover?: number;
     synchronousMode?: boolean;
     failsafeMode?: boolean;
+    primaryStartTimeout?: number;
   };
   haproxy?: {
     readWritePort?: number;

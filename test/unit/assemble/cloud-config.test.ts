@@ -40,9 +40,11 @@ test('postgres user-data: exact files with owners and modes; the default cluster
     ['/etc/pgha/tls/node.key', 'postgres:postgres', '0600'],
     ['/usr/local/lib/pgha/pgha-createcluster', 'root:root', '0755'],
     ['/usr/local/lib/pgha/pgha-clonecluster', 'root:root', '0755'],
+    ['/usr/local/lib/pgha/pgha-postbootstrap', 'root:root', '0755'],
     ['/usr/local/lib/pgha/pgha-check-haproxy', 'root:root', '0755'],
     ['/usr/local/lib/pgha/pgha-peers', 'root:root', '0755'],
     ['/etc/patroni/config.yml', 'postgres:postgres', '0600'],
+    ['/etc/pgha/users.sql', 'postgres:postgres', '0600'],
     ['/etc/haproxy/haproxy.cfg', 'root:root', '0644'],
     ['/etc/keepalived/keepalived.conf', 'root:root', '0600'],
     ['/etc/pgha/peers.json', 'root:root', '0644'],
@@ -78,9 +80,9 @@ test('the node scripts are shipped filled in, byte for byte', () => {
   for (const f of cc.write_files) assert.not.match(f.content, /@@[A-Z_]+@@/, `${f.path} has an unfilled placeholder`);
 });
 
-test('no login is needed: no users without keys, password login off; keys create a locked sudo user', () => {
+test('no login is needed: no users without keys (not even the image\'s default user), password login off; keys create a locked sudo user', () => {
   const cc = parsed('etcd2');
-  assert.not.ok('users' in cc);
+  assert.equal(cc.users, [], 'users: [] keeps cloud-init from creating the default user (ubuntu, debian)');
   assert.is(cc.ssh_pwauth, false);
   const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTests test@pgha';
   const cc2 = parsed('etcd2', modelOf((s) => (s.admin = { sshAuthorizedKeys: [key] })));

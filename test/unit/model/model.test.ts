@@ -26,8 +26,8 @@ test('omitted fields take the documented defaults', () => {
   assert.equal(m.network.vrrp, DEFAULTS.vrrp);
   assert.equal(m.etcd, DEFAULTS.etcd);
   // Ubuntu 24.04's Patroni (3.2) raises a ttl below 20 to 20: that is the default there
-  assert.equal(m.patroni, { ...DEFAULTS.patroni, ttl: 20 });
-  assert.equal(buildModel({ ...minimal, cluster: { name: 'c', flavor: 'debian-12' } }).patroni, DEFAULTS.patroni);
+  assert.equal(m.patroni, { ...DEFAULTS.patroni, ttl: 20, primaryStartTimeout: 20 });
+  assert.equal(buildModel({ ...minimal, cluster: { name: 'c', flavor: 'debian-12' } }).patroni, { ...DEFAULTS.patroni, primaryStartTimeout: 7 });
   assert.equal(m.haproxy, DEFAULTS.haproxy);
   assert.is(m.flavor.name, 'ubuntu-24.04');
   assert.is(m.postgres.version, 16);

@@ -83,8 +83,9 @@ test('credentials come from the secrets; none of the reference\'s passwords appe
   const c = YAML.parse(text, { version: '1.1' });
   assert.is(c.postgresql.authentication.superuser.password, TEST_SECRETS.superuserPassword);
   assert.is(c.postgresql.authentication.replication.username, 'replicator');
-  assert.is(c.bootstrap.users.admin.password, TEST_SECRETS.users.admin);
-  assert.equal(c.bootstrap.users.admin.options, ['createdb', 'createrole']);
+  assert.not.ok('users' in c.bootstrap, 'extra users come from post_bootstrap: Patroni 4 ignores bootstrap.users');
+  assert.is(c.bootstrap.post_bootstrap, '/usr/local/lib/pgha/pgha-postbootstrap');
+  assert.not.ok(text.includes(TEST_SECRETS.users.admin!), 'an extra user\'s password is not in Patroni\'s configuration');
   for (const s of REFERENCE_SECRETS) assert.not.ok(text.includes(s), s);
 });
 
@@ -121,6 +122,14 @@ test('the file: postgres owns Patroni\'s configuration, with its passwords, mode
   const f = patroniFile(model, node, postgresNodeSecrets(TEST_SECRETS, node));
   assert.equal([f.path, f.owner, f.mode], ['/etc/patroni/config.yml', 'postgres:postgres', 0o600]);
   assert.is(f.content, renderPatroniConfig(model, node, TEST_SECRETS));
+});
+
+test('primary_start_timeout: one ttl by default (a crashed PostgreSQL fails over no later than a dead machine), 0 in synchronous mode, the spec\'s own otherwise', () => {
+  const dcs = (m: ReturnType<typeof defaultModel>) => YAML.parse(renderPatroniConfig(m, m.postgresNodes[0]!, TEST_SECRETS), { version: '1.1' }).bootstrap.dcs;
+  assert.is(dcs(defaultModel()).primary_start_timeout, 20);
+  assert.is(dcs(modelOf((s) => (s.patroni = { synchronousMode: true }))).primary_start_timeout, 0);
+  assert.is(dcs(modelOf((s) => (s.patroni = { synchronousMode: true, primaryStartTimeout: 45 }))).primary_start_timeout, 45);
+  assert.is(dcs(modelOf((s) => (s.cluster.flavor = 'debian-12'))).primary_start_timeout, 7);
 });
 
 test.run();

@@ -11,7 +11,9 @@ test('the JSON Schema documents the same defaults the model applies', () => {
   const p = schema.properties;
   const d = (o: { properties: Record<string, { default?: unknown }> }) => Object.fromEntries(Object.entries(o.properties).map(([k, v]) => [k, v.default]));
   assert.equal(d(p.etcd), DEFAULTS.etcd);
-  assert.equal(d(p.patroni), DEFAULTS.patroni);
+  const { primaryStartTimeout, ...patroni } = d(p.patroni);
+  assert.equal(patroni, DEFAULTS.patroni);
+  assert.is(primaryStartTimeout, undefined, 'derived (0 in synchronous mode, else ttl): no single default to state');
   assert.equal(d(p.network.properties.vrrp), DEFAULTS.vrrp);
   assert.equal(d(p.haproxy.properties.check), DEFAULTS.haproxy.check);
   const { check: _check, ...ports } = DEFAULTS.haproxy;
@@ -23,10 +25,10 @@ test('the JSON Schema documents the same defaults the model applies', () => {
 test('Patroni\'s timings: pgha\'s defaults raised to the flavour\'s ttl floor; the spec\'s own values as they are', () => {
   const spec = structuredClone(BUILT_IN_SPEC);
   delete spec.patroni;
-  assert.equal(effectivePatroniTimings(spec, undefined), DEFAULTS.patroni);
+  assert.equal(effectivePatroniTimings(spec, undefined), { ...DEFAULTS.patroni, primaryStartTimeout: DEFAULTS.patroni.ttl });
   assert.is(effectivePatroniTimings(spec, 20).ttl, 20);
   spec.patroni = { ttl: 9, synchronousMode: true };
-  assert.equal(effectivePatroniTimings(spec, 20), { ...DEFAULTS.patroni, ttl: 9, synchronousMode: true }, 'validation, not the model, refuses a ttl below the floor');
+  assert.equal(effectivePatroniTimings(spec, 20), { ...DEFAULTS.patroni, ttl: 9, synchronousMode: true, primaryStartTimeout: 0 }, 'validation, not the model, refuses a ttl below the floor');
 });
 
 test.run();

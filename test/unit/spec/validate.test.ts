@@ -160,7 +160,7 @@ test('loopWait + 2 * retryTimeout above ttl is an error', () => {
 });
 
 test('a ttl below what the flavour\'s Patroni accepts is an error; the Debian stand-in takes it', () => {
-  expectOnly(validateWith((s) => (s.patroni = { ttl: 10 })), 'error', 'patroni.ttl', 'silently raises it to: set 20 or more');
+  expectOnly(validateWith((s) => (s.patroni = { ttl: 10 })), 'error', 'patroni.ttl', '(3.2.2) raises it to: set 20 or more');
   const r = validateWith((s) => {
     s.cluster.flavor = 'debian-12';
     s.patroni = { ttl: 10 };
