@@ -38,9 +38,10 @@ const VERIFY_FULL = { sslmode: 'verify-full', sslrootcert: TLS_PATHS.ca } as con
 /**
  * Patroni's configuration. The REST API serves HTTPS with the node's certificate; unsafe endpoints need the
  * REST password, and no client certificate (verify_client is off, so that HAProxy's checks and monitoring need
- * none). Members call each other's API checking the other's certificate against the CA (restapi.cafile, from
- * 3.1 on also ctl.cacert; a client certificate would come from ctl.certfile, which pgha leaves unset). etcd is
- * reached over TLS with the node certificate as client certificate. The extra database users are created by
+ * none). Members call each other's API checking the other's certificate against the CA: Patroni makes those
+ * calls with certificate checks off unless ctl.certfile is set (3.0 to 4.0 alike), so the ctl section names the
+ * node's certificate, which also makes patronictl on the node present it. etcd is reached over TLS with the node
+ * certificate as client certificate. The extra database users are created by
  * post_bootstrap (pgha-postbootstrap), which works on every Patroni: 4.0 dropped bootstrap.users.
  */
 export function renderPatroniConfig(model: ClusterModel, node: NodeModel, secrets: PostgresNodeSecrets): string {
@@ -58,6 +59,7 @@ export function renderPatroniConfig(model: ClusterModel, node: NodeModel, secret
       keyfile: TLS_PATHS.key,
       cafile: TLS_PATHS.ca,
     },
+    ctl: { certfile: TLS_PATHS.cert, keyfile: TLS_PATHS.key, cacert: TLS_PATHS.ca },
     etcd3: {
       hosts: model.etcdNodes.map((n) => `${n.ip}:${PORTS.etcdClient}`),
       protocol: 'https',

@@ -108,6 +108,7 @@ test('TLS: the REST API serves HTTPS, etcd is reached with a client certificate,
   assert.equal([c.restapi.certfile, c.restapi.keyfile, c.restapi.cafile], [tls.cert, tls.key, tls.ca]);
   assert.is(c.restapi.verify_client, undefined, 'HAProxy and monitoring check without a client certificate');
   assert.ok(c.restapi.authentication.password, 'unsafe endpoints want the REST password');
+  assert.equal(c.ctl, { certfile: tls.cert, keyfile: tls.key, cacert: tls.ca }, 'without ctl.certfile Patroni calls members with certificate checks off');
   assert.equal([c.etcd3.protocol, c.etcd3.cacert, c.etcd3.cert, c.etcd3.key], ['https', tls.ca, tls.cert, tls.key]);
   assert.equal([c.postgresql.parameters.ssl, c.postgresql.parameters.ssl_cert_file, c.postgresql.parameters.ssl_key_file], ['on', tls.cert, tls.key]);
   for (const who of ['replication', 'rewind']) {
