@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds a bootable Debian 12 (bookworm) amd64 cloud image in qcow2 with mmdebstrap, from Debian's
-# mirror: the local stand-in for the Ubuntu 24.04 cloud image. It behaves like a cloud image:
+# Builds a bootable Debian 12 (bookworm) or, with PGHA_SUITE=trixie, Debian 13 amd64 cloud image in qcow2
+# with mmdebstrap, from Debian's mirror: the local stand-ins for the Ubuntu 24.04 cloud image. It behaves like a cloud image:
 # cloud-init with the NoCloud datasource, networking rendered by netplan for systemd-networkd
 # (DHCP on the first NIC when no network-config is given), openssh-server whose host keys are made
 # at first boot, growpart/resize2fs for a disk that Packer enlarges, and no per-machine identity
@@ -12,7 +12,7 @@
 # virtio disk; virtio and ext4 modules are forced into the initramfs.
 #
 # Usage: scripts/build-base-image.sh [OUTPUT.qcow2]      (run as root)
-#   OUTPUT defaults to <repo>/.cache/base/debian-12-base.qcow2. Written beside it:
+#   OUTPUT defaults to <repo>/.cache/base/debian-12-base.qcow2 (debian-13-base.qcow2 for trixie). Written beside it:
 #     OUTPUT.sha256   sha256sum format (sha256sum -c from that directory)
 #     OUTPUT.recipe   recipe hash (sha256 of this script and the package list); when it matches and
 #                     OUTPUT exists, the script prints "base image up to date: OUTPUT" and exits 0.
@@ -24,7 +24,7 @@
 #   mmdebstrap debian-archive-keyring qemu-utils extlinux syslinux-common e2fsprogs fdisk util-linux mount
 set -euo pipefail
 
-readonly SUITE=bookworm
+readonly SUITE=${PGHA_SUITE:-bookworm}
 readonly MIRROR=http://deb.debian.org/debian
 readonly SECURITY_MIRROR=http://deb.debian.org/debian-security
 readonly DISK_SIZE=2G
@@ -34,7 +34,7 @@ readonly GUEST_PACKAGES=(
   linux-image-cloud-amd64 initramfs-tools extlinux
   cloud-init cloud-guest-utils e2fsprogs fdisk
   openssh-server sudo netplan.io ca-certificates python3
-  iproute2 iputils-ping curl gnupg apt-utils less procps
+  iproute2 iputils-ping curl gnupg apt-utils less procps zstd
 )
 readonly HOST_PACKAGES=(mmdebstrap debian-archive-keyring qemu-utils extlinux syslinux-common e2fsprogs fdisk util-linux mount)
 
@@ -122,8 +122,8 @@ EOF
 ExecStartPre=-/usr/bin/ssh-keygen -A
 EOF
 
-  chroot "$root" systemctl enable systemd-networkd.service systemd-resolved.service ssh.service \
-    cloud-init-local.service cloud-init.service cloud-config.service cloud-final.service >/dev/null 2>&1
+  # cloud-init's package enables its own units (their names changed in cloud-init 24.3).
+  chroot "$root" systemctl enable systemd-networkd.service systemd-resolved.service ssh.service >/dev/null
   chroot "$root" passwd -l root >/dev/null
 }
 
@@ -148,6 +148,7 @@ finalize_root() {
   awk -F: '$1 == "root" && $2 !~ /^[!*]/ { bad = 1 } END { exit bad }' "$root/etc/shadow" || die "root password is not locked"
   [[ -e $root/vmlinuz && -e $root/initrd.img ]] || die "missing /vmlinuz or /initrd.img link"
   [[ -x $root/usr/bin/cloud-init && -x $root/usr/sbin/sshd && -x $root/usr/sbin/netplan ]] || die "cloud-init, sshd or netplan missing"
+  [[ -e $root/etc/systemd/system/cloud-init.target.wants/cloud-final.service ]] || die "cloud-init's units are not enabled"
 }
 
 if [[ ${1:-} == __customize ]]; then
@@ -157,14 +158,19 @@ fi
 
 # ---------------------------------------------------------------------------------------------
 repo_root=$(cd "$(dirname "$self")/.." && pwd)
-out=${1:-$repo_root/.cache/base/debian-12-base.qcow2}
+case $SUITE in
+  bookworm) release=12 ;;
+  trixie) release=13 ;;
+  *) die "PGHA_SUITE $SUITE: bookworm or trixie" ;;
+esac
+out=${1:-$repo_root/.cache/base/debian-$release-base.qcow2}
 [[ $out == *.qcow2 ]] || die "output must end in .qcow2: $out"
 mkdir -p "$(dirname "$out")"
 out=$(cd "$(dirname "$out")" && pwd)/$(basename "$out")
 recipe_file=$out.recipe
 sum_file=$out.sha256
 
-recipe=$( { cat "$self"; printf '%s\n' "${GUEST_PACKAGES[@]}"; } | sha256sum | cut -d' ' -f1)
+recipe=$( { cat "$self"; printf '%s\n' "$SUITE" "${GUEST_PACKAGES[@]}"; } | sha256sum | cut -d' ' -f1)
 
 up_to_date() {
   [[ ${PGHA_BASE_FORCE:-0} != 1 && -s $out && -s $sum_file && -s $recipe_file ]] &&

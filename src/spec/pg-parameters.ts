@@ -1,9 +1,10 @@
 /**
  * PostgreSQL parameter names, to catch misspellings that Patroni would drop with only a warning.
- * Base list: `postgres --describe-config` of PostgreSQL 15 (Debian 12); later versions' additions and removals below.
+ * Base list: `postgres --describe-config` of PostgreSQL 15 (Debian 12), and application_name, which it leaves out;
+ * later versions' additions and removals below.
  */
 const PG15 = `
-DateStyle IntervalStyle TimeZone archive_cleanup_command archive_command archive_library archive_mode
+application_name DateStyle IntervalStyle TimeZone archive_cleanup_command archive_command archive_library archive_mode
 archive_timeout array_nulls authentication_timeout autovacuum autovacuum_analyze_scale_factor
 autovacuum_analyze_threshold autovacuum_freeze_max_age autovacuum_max_workers
 autovacuum_multixact_freeze_max_age autovacuum_naptime autovacuum_vacuum_cost_delay
@@ -68,7 +69,7 @@ wal_receiver_timeout wal_recycle wal_retrieve_retry_interval wal_sender_timeout 
 wal_sync_method wal_writer_delay wal_writer_flush_after work_mem xmlbinary xmloption`.split(/\s+/).filter(Boolean);
 
 /** The newest PostgreSQL version whose parameters are listed; for later ones, unknown names are only warnings. */
-export const PARAMETER_LIST_VERSION = 16;
+export const PARAMETER_LIST_VERSION = 17;
 
 const ADDED: Record<number, string[]> = {
   16: [
@@ -77,9 +78,18 @@ const ADDED: Record<number, string[]> = {
     'max_parallel_apply_workers_per_subscription', 'reserved_connections', 'scram_iterations',
     'send_abort_for_crash', 'send_abort_for_kill', 'vacuum_buffer_usage_limit',
   ],
+  // pg_settings of PostgreSQL 17.12 (Debian 13) against 16's list, settable parameters only
+  17: [
+    'allow_alter_system', 'commit_timestamp_buffers', 'enable_group_by_reordering', 'event_triggers', 'io_combine_limit',
+    'max_notify_queue_pages', 'multixact_member_buffers', 'multixact_offset_buffers', 'notify_buffers',
+    'file_extend_method', 'restrict_nonsystem_relation_kind', 'serializable_buffers', 'subtransaction_buffers', 'summarize_wal',
+    'sync_replication_slots', 'synchronized_standby_slots', 'trace_connection_negotiation', 'transaction_buffers',
+    'transaction_timeout', 'wal_summary_keep_time',
+  ],
 };
 const REMOVED: Record<number, string[]> = {
   16: ['promote_trigger_file', 'vacuum_defer_cleanup_age'],
+  17: ['db_user_namespace', 'old_snapshot_threshold'],
 };
 
 /** Parameters that Patroni sets itself from its own configuration; a value given here is overridden. */
