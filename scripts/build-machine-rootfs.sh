@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the root file system of a container "machine" for the cluster system tests: the Debian 12 stand-in's
+# Builds the root file system of a container "machine" for the cluster system tests: a Debian stand-in's
 # userland plus a role provisioned by the same image scripts the Packer templates run (install-packages.sh,
 # configure-services.sh, seal.sh, then hygiene-check.sh on the result), so that what the tests boot is what
 # pgha bakes. Only what a container cannot have differs from the VM image: no kernel or boot loader, and a
@@ -7,12 +7,20 @@
 #
 # Usage: scripts/build-machine-rootfs.sh ROLE OUTPUT.tar SCRIPTS PACKAGE...      (run as root)
 #   SCRIPTS: a folder with the image scripts as a render writes them (DIR/packer/scripts/: assets/image/ filled in).
-#   PACKAGE: the role's packages as the flavour lists them (debian-12.json).
+#   PACKAGE: the role's packages as the flavour lists them (flavors/debian-12.json, debian-13.json).
+#   PGHA_SUITE: the Debian release, bookworm (default, the debian-12 flavour) or trixie (debian-13).
+#   PGHA_PATRONI_RELEASE with PGHA_ROOTFS_BASE: for the test variant that runs the production target's Patroni,
+#     the postgres rootfs PGHA_ROOTFS_BASE (built by this script for the same flavour) with an upstream Patroni
+#     release installed over Debian's (scripts/install-vendored-patroni.sh), then checked again: a minute
+#     instead of a second mmdebstrap.
 # OUTPUT.tar is a tarball for `docker import`; OUTPUT.tar.recipe holds the recipe hash (this script, the
-# image scripts, the packages). When it matches, the script prints "rootfs up to date: OUTPUT" and exits 0.
+# image scripts, the suite, the packages; for a variant, the base's recipe and the release). When it matches,
+# the script prints "rootfs up to date: OUTPUT" and exits 0.
 set -euo pipefail
 
-readonly SUITE=bookworm
+readonly SUITE=${PGHA_SUITE:-bookworm}
+readonly PATRONI_RELEASE=${PGHA_PATRONI_RELEASE:-}
+readonly ROOTFS_BASE=${PGHA_ROOTFS_BASE:-}
 readonly MIRROR=http://deb.debian.org/debian
 readonly SECURITY_MIRROR=http://deb.debian.org/debian-security
 # The stand-in base image's userland (scripts/build-base-image.sh) without kernel, boot loader, udev, resolved and sshd.
@@ -55,6 +63,23 @@ CFG
   bash "$scripts/hygiene-check.sh" --root "$root" --role "$role" -- "$@"
 }
 
+# The variant: the base rootfs unpacked, the release installed in it, the hygiene check again, packed.
+derive_root() {
+  local root=$1 role=$2 scripts=$3
+  shift 3
+  local build=/var/tmp/pgha-machine-build
+  tar -xpf "$ROOTFS_BASE" -C "$root" --numeric-owner
+  mkdir -p "$root$build"
+  cp "$PATRONI_RELEASE" "$(dirname "$PATRONI_RELEASE")/SHA256SUMS" "$(dirname "$self")/install-vendored-patroni.sh" "$root$build/"
+  mount -t proc proc "$root/proc"
+  local rc=0
+  chroot "$root" bash "$build/install-vendored-patroni.sh" "$build/$(basename "$PATRONI_RELEASE")" >&2 || rc=$?
+  umount "$root/proc"
+  ((rc == 0)) || die "installing $(basename "$PATRONI_RELEASE") failed"
+  rm -rf "$root$build" "$root/root/.cache"
+  bash "$scripts/hygiene-check.sh" --root "$root" --role "$role" -- "$@"
+}
+
 if [[ ${1:-} == __customize ]]; then
   shift
   customize_root "$@"
@@ -71,7 +96,16 @@ shift 3
 mkdir -p "$(dirname "$out")"
 out=$(cd "$(dirname "$out")" && pwd)/$(basename "$out")
 
-recipe=$( { cat "$self" "$scripts"/*.sh; printf '%s\n' "$role" "$@"; } | sha256sum | cut -d' ' -f1)
+[[ $SUITE == bookworm || $SUITE == trixie ]] || die "PGHA_SUITE $SUITE: bookworm or trixie"
+if [[ -n $PATRONI_RELEASE ]]; then
+  [[ $role == postgres && -s $ROOTFS_BASE && -s $ROOTFS_BASE.recipe ]] ||
+    die "PGHA_PATRONI_RELEASE needs role postgres and PGHA_ROOTFS_BASE, a postgres rootfs built by this script"
+fi
+recipe=$( {
+  cat "$self" "$scripts"/*.sh
+  printf '%s\n' "$SUITE" "$role" "$@"
+  [[ -z $PATRONI_RELEASE ]] || { cat "$ROOTFS_BASE.recipe"; sha256sum "$PATRONI_RELEASE" "$(dirname "$self")/install-vendored-patroni.sh" | cut -d' ' -f1; }
+} | sha256sum | cut -d' ' -f1)
 if [[ ${PGHA_ROOTFS_FORCE:-0} != 1 && -s $out && $(cat "$out.recipe" 2>/dev/null) == "$recipe" ]]; then
   echo "rootfs up to date: $out"
   exit 0
@@ -88,7 +122,19 @@ flock 9
 tmp=$out.partial
 trap 'rm -f "$tmp"' EXIT
 start=$SECONDS
-log "building $role rootfs (recipe ${recipe:0:12}): ${#BASE_PACKAGES[@]} base packages + $*"
+if [[ -n $PATRONI_RELEASE ]]; then
+  log "building $SUITE $role rootfs (recipe ${recipe:0:12}): $(basename "$ROOTFS_BASE") + $(basename "$PATRONI_RELEASE")"
+  work=$(mktemp -d /var/tmp/pgha-machine-derive.XXXXXX)
+  trap 'umount "$work/proc" 2>/dev/null; mountpoint -q "$work/proc" || rm -rf --one-file-system "$work"; rm -f "$tmp"' EXIT
+  derive_root "$work" "$role" "$scripts" "$@"
+  tar -C "$work" --numeric-owner -cf "$tmp" .
+  mv -f "$tmp" "$out"
+  echo "$recipe" >"$out.recipe"
+  log "rootfs $out ($(du -h "$out" | cut -f1)) in $((SECONDS - start))s"
+  echo "$out"
+  exit 0
+fi
+log "building $SUITE $role rootfs (recipe ${recipe:0:12}): ${#BASE_PACKAGES[@]} base packages + $*"
 include=$(IFS=,; echo "${BASE_PACKAGES[*]}")
 hook="\"$self\" __customize \"\$1\" $role \"$scripts\""
 for p in "$@"; do hook+=" $p"; done

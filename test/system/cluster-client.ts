@@ -5,6 +5,7 @@
  * every 100 ms through VIP:5000, recording which ids were acknowledged and when.
  */
 import { request } from 'node:https';
+import { connect as netConnect } from 'node:net';
 import pg from 'pg';
 import type { Cluster } from './machines.js';
 
@@ -79,8 +80,16 @@ function clientConfig(cluster: Cluster, host: string, port: number): pg.ClientCo
 }
 
 /** One query on a new connection. */
-export async function query<R extends pg.QueryResultRow>(cluster: Cluster, host: string, port: number, sql: string, params: unknown[] = []): Promise<R[]> {
-  const client = new pg.Client(clientConfig(cluster, host, port));
+/** One query as the superuser (or `as` another user with its password), over TLS checked against the CA. */
+export async function query<R extends pg.QueryResultRow>(
+  cluster: Cluster,
+  host: string,
+  port: number,
+  sql: string,
+  params: unknown[] = [],
+  as?: { user: string; password: string },
+): Promise<R[]> {
+  const client = new pg.Client({ ...clientConfig(cluster, host, port), ...as });
   client.on('error', () => undefined);
   await client.connect();
   try {
@@ -470,4 +479,65 @@ export async function etcdQuorumLoss(cluster: Cluster, writer: Writer, outageMs 
   const normalS = ((Date.now() - backAt) / 1000).toFixed(1);
   const writes = during > 0 ? `writes went on (${during} acknowledged in the outage's second half)` : 'no write was acknowledged in the outage\'s second half (the leader demoted itself)';
   return `etcd2 and etcd3 stopped for ${outageMs / 1000} s: ${writes}; leader ${leader} before, ${next} after; etcd healthy, a leader and a write through the VIP ${normalS} s after the two machines were started again`;
+}
+
+/** When each step of a cluster's formation was first seen from the host, in seconds after all machines started. */
+export interface FormationPhases {
+  cloudInitRunning: number;
+  etcdHealthy: number;
+  leaderElected: number;
+  replicasStreaming: number;
+  vipUp: number;
+  firstWrite: number;
+}
+
+/** Whether a TCP connection to host:port opens within a second (HAProxy listening on the VIP's holder). */
+function tcpOpen(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = netConnect({ host, port, timeout: 1000 }, () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.on('error', () => resolve(false));
+    s.on('timeout', () => {
+      s.destroy();
+      resolve(false);
+    });
+  });
+}
+
+/**
+ * Watches a starting cluster until every phase below was seen, recording when each was first
+ * seen: every machine's first-boot steps running (pgha-node's status file), etcd healthy, a Patroni leader,
+ * every replica streaming (pg_stat_replication on the leader), the VIP answering on the read-write port, the
+ * first write. Shows how much of the time to cluster is pgha's own steps and how much the programs'.
+ */
+export async function watchFormation(cluster: Cluster, writer: Writer, timeoutMs = 300_000): Promise<FormationPhases> {
+  const seen: Partial<FormationPhases> = {};
+  const at = () => (Date.now() - cluster.startedAt) / 1000;
+  const replicas = cluster.nodes.filter((n) => n.role === 'postgres').length - 1;
+  const deadline = Date.now() + timeoutMs;
+  while (Object.keys(seen).length < 6) {
+    if (Date.now() > deadline) throw new Error(`the cluster did not form in ${timeoutMs / 1000} s: ${JSON.stringify(seen)}`);
+    const check = async (phase: keyof FormationPhases, probe: () => Promise<boolean>) => {
+      if (seen[phase] === undefined && (await probe().catch(() => false))) seen[phase] = at();
+    };
+    await Promise.all([
+      check('cloudInitRunning', async () => (await Promise.all(cluster.nodes.map((n) => cluster.exec(n.name, ['test', '-e', '/var/lib/pgha/status']).then(() => true, () => false)))).every(Boolean)),
+      check('etcdHealthy', () => etcdHealthy(cluster)),
+      check('vipUp', () => tcpOpen(cluster.vip, 5000)),
+      (async () => {
+        const leader = await leaderOf(cluster).catch(() => undefined);
+        if (!leader) return;
+        seen.leaderElected ??= at();
+        await check('replicasStreaming', async () => {
+          const rows = await query<{ n: string }>(cluster, cluster.node(leader).ip, 5432, "SELECT count(*) AS n FROM pg_stat_replication WHERE state = 'streaming'");
+          return Number(rows[0]!.n) >= replicas;
+        });
+      })(),
+    ]);
+    if (writer.acks.length > 0) seen.firstWrite ??= (writer.acks[0]!.at - cluster.startedAt) / 1000;
+    await sleep(250);
+  }
+  return seen as FormationPhases;
 }

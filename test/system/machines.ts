@@ -9,7 +9,7 @@
  * `dispose()`, by a process exit, and before each new run (leftovers of a run that was killed).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
@@ -23,7 +23,38 @@ type Dockerode = Awaited<ReturnType<typeof getContainerRuntimeClient>>;
 type DockerContainer = ReturnType<Dockerode['container']['getById']>;
 
 export const LABEL = 'org.pgha.test';
-const FLAVOR = 'debian-12';
+
+/**
+ * What the machines run: a stand-in flavour's packages, optionally with an upstream Patroni release over
+ * Debian's (the production target's Patroni on the closest userland that can run here).
+ */
+export interface Stack {
+  flavor: 'debian-12' | 'debian-13';
+  /** An upstream Patroni release in the shared vendor folder (patroni-3.2.2.tar.gz: Ubuntu 24.04's). */
+  patroniRelease?: string;
+}
+
+export const STACKS = {
+  debian12: { flavor: 'debian-12' },
+  debian13: { flavor: 'debian-13' },
+  ubuntuPatroni: { flavor: 'debian-12', patroniRelease: 'patroni-3.2.2.tar.gz' },
+} as const satisfies Record<string, Stack>;
+
+/** The Debian release a stand-in flavour is built from. */
+const SUITE: Record<Stack['flavor'], string> = { 'debian-12': 'bookworm', 'debian-13': 'trixie' };
+
+/** The vendored upstream releases (test inputs): $PGHA_VENDOR_DIR, else ../shared/vendor beside the repository, else /work/shared/vendor. */
+function vendorFile(name: string): string {
+  const dirs = [process.env.PGHA_VENDOR_DIR, packagePath('..', 'shared', 'vendor'), '/work/shared/vendor'].filter((d): d is string => Boolean(d));
+  const found = dirs.map((d) => join(d, name)).find((p) => existsSync(p));
+  if (!found) throw new Error(`${name} not found in ${dirs.join(', ')}: set PGHA_VENDOR_DIR to the folder holding it and its SHA256SUMS`);
+  return found;
+}
+
+/** The Patroni version a stack runs. */
+export function patroniVersionOf(stack: Stack): string {
+  return stack.patroniRelease ? /patroni-(\d+\.\d+\.\d+)/.exec(stack.patroniRelease)![1]! : modelOf((s) => (s.cluster.flavor = stack.flavor)).flavor.patroniVersion;
+}
 
 export interface MachineNode {
   name: string;
@@ -31,10 +62,10 @@ export interface MachineNode {
   ip: string;
 }
 
-/** A spec on a private test subnet, with the Debian 12 stand-in, eth0 (Docker's interface name) and `extra` YAML. */
-export function testSpec(name: string, subnet: number, extra = ''): string {
+/** A spec on a private test subnet, with a stand-in flavour (default Debian 12), eth0 (Docker's interface name) and `extra` YAML. */
+export function testSpec(name: string, subnet: number, extra = '', flavor: Stack['flavor'] = 'debian-12'): string {
   const ip = (host: number) => `10.${subnet}.0.${host}`;
-  return `cluster: {name: ${name}, flavor: ${FLAVOR}}
+  return `cluster: {name: ${name}, flavor: ${flavor}}
 network: {cidr: 10.${subnet}.0.0/24, gateway: ${ip(1)}, dns: [${ip(1)}], interface: eth0, vip: ${ip(2)}}
 nodes:
   - {name: etcd1, role: etcd, ip: ${ip(11)}}
@@ -70,28 +101,48 @@ function removeLabelled(): void {
   if (images.length) docker(['rmi', '-f', ...images]);
 }
 
-const imported = new Map<Role, string>();
+const imported = new Map<string, string>();
 
 /**
- * The machine image of a role: its rootfs tarball (cached in .cache/machines by recipe hash, like the base
- * image) imported into Docker under a tag naming that recipe. Imported once per process, removed at exit.
+ * The rootfs tarball of a role on a stack, cached in .cache/machines by recipe hash like the base image: built by
+ * scripts/build-machine-rootfs.sh, a release variant derived from its flavour's own postgres rootfs.
  */
-export function machineImage(role: Role): string {
-  const known = imported.get(role);
-  if (known) return known;
-  const model = modelOf((s) => (s.cluster.flavor = FLAVOR));
-  const tar = packagePath('.cache', 'machines', `${role}.tar`);
+function machineRootfs(role: Role, stack: Stack): string {
+  const release = role === 'postgres' ? stack.patroniRelease : undefined;
+  const key = machineKey(role, stack);
+  const base = release ? machineRootfs(role, { flavor: stack.flavor }) : '';
+  const model = modelOf((s) => (s.cluster.flavor = stack.flavor));
+  const tar = packagePath('.cache', 'machines', `${key}.tar`);
   const scripts = writeImageScripts(mkdtempSync(join(tmpdir(), 'pgha-image-scripts-')), model);
   const build = spawnSync('bash', [packagePath('scripts', 'build-machine-rootfs.sh'), role, tar, scripts, ...model.flavor.packages[role]], {
     encoding: 'utf8',
     stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, PGHA_SUITE: SUITE[stack.flavor], PGHA_PATRONI_RELEASE: release ? vendorFile(release) : '', PGHA_ROOTFS_BASE: base },
   });
   rmSync(scripts, { recursive: true, force: true });
-  if (build.status !== 0) throw new Error(`the ${role} machine rootfs could not be built`);
-  const tag = `pgha-test-machine-${role}:${readFileSync(`${tar}.recipe`, 'utf8').trim().slice(0, 12)}`;
+  if (build.status !== 0) throw new Error(`the ${key} machine rootfs could not be built`);
+  return tar;
+}
+
+/** What names a machine image: flavour, role and, for postgres, the Patroni release. */
+function machineKey(role: Role, stack: Stack): string {
+  const release = role === 'postgres' ? stack.patroniRelease : undefined;
+  return `${stack.flavor}-${role}${release ? `-${release.replace(/\.tar\.gz$/, '')}` : ''}`;
+}
+
+/**
+ * The machine image of a role on a stack: its rootfs imported into Docker under a tag naming its recipe.
+ * Imported once per process, removed at exit. An etcd machine does not depend on the Patroni release.
+ */
+export function machineImage(role: Role, stack: Stack = STACKS.debian12): string {
+  const key = machineKey(role, stack);
+  const known = imported.get(key);
+  if (known) return known;
+  const tar = machineRootfs(role, stack);
+  const tag = `pgha-test-machine-${key}:${readFileSync(`${tar}.recipe`, 'utf8').trim().slice(0, 12)}`;
   docker(['import', '--change', `LABEL ${LABEL}=1`, '--change', 'CMD ["/sbin/init"]', tar, tag]);
   if (imported.size === 0) process.once('exit', removeMachineImages);
-  imported.set(role, tag);
+  imported.set(key, tag);
   return tag;
 }
 
@@ -112,7 +163,7 @@ export interface Cluster {
   dir: string;
   vip: string;
   nodes: MachineNode[];
-  secrets: { superuserPassword: string; restApiPassword: string; tls: { ca: { cert: string }; admin: { cert: string; key: string } } };
+  secrets: { superuserPassword: string; restApiPassword: string; users: Record<string, string>; tls: { ca: { cert: string }; admin: { cert: string; key: string } } };
   /** Milliseconds since the epoch when the last machine had started. */
   startedAt: number;
   container(node: string): DockerContainer;
@@ -140,7 +191,7 @@ interface ClusterFile {
  * Renders `spec` with pgha (as a user would, into a temporary folder with its secrets), creates a network for
  * its subnet and one machine per node, and starts them all at once.
  */
-export async function startCluster(name: string, spec: string): Promise<Cluster> {
+export async function startCluster(name: string, spec: string, stack: Stack = STACKS.debian12): Promise<Cluster> {
   const dir = mkdtempSync(join(tmpdir(), `pgha-${name}-`));
   writeFileSync(join(dir, 'spec.yaml'), spec);
   const pgha = (args: string[]) => {
@@ -186,7 +237,7 @@ export async function startCluster(name: string, spec: string): Promise<Cluster>
   let machines = 0;
   /** Creates and starts the machine of `n` with its seed; its container is named after the node and a counter. */
   const startMachine = async (n: MachineNode) => {
-    const c = new MachineContainer(machineImage(n.role), networkName, n.ip)
+    const c = new MachineContainer(machineImage(n.role, stack), networkName, n.ip)
       .withName(`pgha-${name}-${n.name}-${++machines}`)
       .withHostname(n.name)
       .withNetworkMode(networkName)
