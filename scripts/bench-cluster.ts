@@ -10,7 +10,8 @@
  * quorum for 20 s (pgha's defaults, with failsafe_mode and, in a run of its own, without). With pgha's defaults it
  * then replaces etcd2, replaces a replica and adds
  * pg4 (pgha replace / pgha add and a new machine), timing each from the new machine's start to healthy. The
- * last line is one JSON object. Needs root and a Docker engine
+ * last line is one JSON object; before it, the paths of one SVG timeline per leader kill (bench-results/, or
+ * $PGHA_BENCH_OUT: scripts/failover-timeline.ts). Needs root and a Docker engine
  * (started when none runs).
  */
 import {
@@ -30,6 +31,7 @@ import {
   type Partition,
 } from '../test/system/cluster-client.js';
 import { ensureDocker, removeMachineImages, startCluster, testSpec } from '../test/system/machines.js';
+import { writeTimelines } from './failover-timeline.js';
 
 const KILLS = Number(process.env.PGHA_BENCH_KILLS ?? 3);
 
@@ -163,6 +165,9 @@ for (const r of RUNS.filter((x) => x.kills > 0)) {
       `${Math.min(...x).toFixed(1)}–${Math.max(...x).toFixed(1)} s | ${lost(r.key)} |`,
   );
 }
+// per leader kill, one SVG timeline with a row per run (pgha's timings beside the reference's)
+const kills = RUNS.filter((r) => r.kills > 0).map((r) => ({ label: r.title, observations: results[r.key]!.kills.map((k) => k.observed) }));
+console.log(`failover timelines: ${(await writeTimelines(process.env.PGHA_BENCH_OUT ?? 'bench-results', kills)).join(', ')}`);
 console.log(
   JSON.stringify({
     kills_per_run: KILLS,
