@@ -1,6 +1,6 @@
 /**
- * The specs in examples/ are tested as a user would use them: each validates without a warning and
- * renders (through the command line, into a temporary folder), and says what its comment promises.
+ * The specs in examples/ are tested as a user would use them: each renders through the command line into a
+ * temporary folder without a warning (a render validates its spec first), and does what its comment promises.
  */
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,13 +29,10 @@ async function render(name: string): Promise<string> {
   return join(dir, 'out');
 }
 
-test('every example validates without a warning and points editors at the schema', async () => {
+test('the examples, each pointing editors at the schema (each render below also validates it: no warning)', () => {
   const names = readdirSync(EXAMPLES).sort();
   assert.equal(names, ['five-by-five.yaml', 'reference.yaml', 'synchronous-two-networks.yaml']);
   for (const name of names) {
-    const r = await pgha(['validate', join(EXAMPLES, name), '--json'], dir);
-    assert.is(r.code, 0, `${name}: ${r.stderr}`);
-    assert.equal(JSON.parse(r.stdout).diagnostics, [], name);
     assert.match(readFileSync(join(EXAMPLES, name), 'utf8'), /^# yaml-language-server: \$schema=\.\.\/schema\/pgha-spec\.schema\.json\n/, name);
   }
 });
