@@ -14,6 +14,6 @@ export async function certs(action: string, spec: string | undefined, options: P
   const report = await writeCluster(prepare(spec), { ...options, out }, io, { certs: { renew: true } });
   return clusterResult(report, {
     json: { action },
-    lines: [`roll them out node by node: copy ${out}/nodes/<name>/tls/* to the node's ${TLS_DIR}/, then run ${ASSET_DIR}/pgha-node reload-tls there (see the README)`],
+    lines: [`roll them out node by node: copy ${out}/nodes/<name>/tls/* to the node's ${TLS_DIR}/, then run ${ASSET_DIR}/pgha-node reload-tls there (see docs/tls.md)`],
   });
 }
