@@ -11,8 +11,11 @@
  * writes go through the VIP and directly to it (with and without synchronous_mode), etcd losing quorum for 20 s
  * (with failsafe_mode and, in a run of its own, without), and the replacement of etcd2 and of a replica and the
  * addition of pg4 (pgha replace / pgha add and a new machine), each timed from the new machine's start to
- * healthy. The last line is one JSON object. Needs root and a Docker engine (started when none runs).
+ * healthy. The last line is one JSON object; before it, the paths of one SVG timeline per leader kill and
+ * Patroni version (bench-results/, or $PGHA_BENCH_OUT: scripts/failover-timeline.ts). Needs root and a Docker
+ * engine (started when none runs).
  */
+import { join } from 'node:path';
 import { toYaml } from '../src/lib/yaml.js';
 import {
   addReplica,
@@ -33,6 +36,7 @@ import {
   type Partition,
 } from '../test/system/cluster-client.js';
 import { ensureDocker, removeMachineImages, startCluster, STACKS, testSpec, type Stack } from '../test/system/machines.js';
+import { writeTimelines } from './failover-timeline.js';
 
 const KILLS = Number(process.env.PGHA_BENCH_KILLS ?? 3);
 
@@ -199,6 +203,13 @@ const byPatroni = Object.fromEntries(
     ];
   }),
 );
+// per leader kill and Patroni version, one SVG timeline with a row per run (pgha's timings beside the reference's)
+const timelines: string[] = [];
+for (const v of VERSIONS) {
+  const kills = RUNS.filter((r) => r.kills > 0).map((r) => ({ label: r.title, observations: results[v.version]![r.key]!.kills.map((k) => k.observed) }));
+  timelines.push(...(await writeTimelines(join(process.env.PGHA_BENCH_OUT ?? 'bench-results', `patroni-${v.version}`), kills)));
+}
+console.log(`failover timelines: ${timelines.join(', ')}`);
 console.log(
   JSON.stringify({
     kills_per_run: KILLS,

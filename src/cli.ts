@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { cac, type Command } from 'cac';
-import { EnvironmentError, EXIT, Interrupted, ToolError, UserError } from './errors.js';
+import { EXIT, UserError } from './errors.js';
 import type { Io } from './commands/io.js';
+import { commandIo, failure, printFailure, printResult, type CommandResult } from './commands/result.js';
 import { packagePath } from './paths.js';
 
 /**
@@ -17,20 +18,45 @@ function outputOptions(command: Command, out: string): Command {
     .option('--secrets <file>', 'Secrets file (default: beside the spec, or DIR.secrets.yaml for the built-in spec)')
     .option('--cloud-init-schema <file>', 'cloud-init\'s schema-cloud-config-v1.json (default: the installed cloud-init\'s)')
     .option('--packer-compat <version>', 'Write Packer templates that Packer 1.6 (Debian 12) accepts: no required_plugins block')
-    .option('--no-iso', 'Do not make the seed ISOs (nodes/<name>/seed.iso)');
+    // declared positively so that the help does not read "--no-iso (default: true)"; --no-iso turns it off
+    .option('--iso', 'Make each node\'s seed ISO, nodes/<name>/seed.iso (on unless --no-iso, which needs no ISO tool)');
 }
+
+const JSON_OPTION = 'Print one JSON document on stdout (progress, warnings and errors stay on stderr)';
+const WRITES_CLUSTER = 'DIR/nodes/<name>/ (seed files, seed.iso, tls/, virt-install.sh), DIR/launch/, DIR/packer/ (templates, scripts, VARIABLES.md); the secrets file';
+const EXIT_WRITE: [number, string][] = [
+  [2, 'bad input: the spec (each problem with its path), an option, a file; or another pgha writes DIR; nothing written'],
+  [3, 'a missing or failing program (no ISO tool), or the file system refused (read-only, full); nothing written'],
+];
+
+/** What each command's --help adds: what it writes, and its exit codes besides 0 (done) and 1 (a bug in pgha). */
+const HELP: Record<string, { writes: string; exits: [number, string][] }> = {
+  init: { writes: 'the spec file (default pgha.yaml)', exits: [[2, 'the file exists (pass --force) or its folder does not'], [3, 'the file system refused']] },
+  validate: { writes: 'nothing (warnings on stderr)', exits: [[2, 'the spec has errors (each with its spec path; --json adds its line) or is not valid YAML']] },
+  render: { writes: WRITES_CLUSTER, exits: EXIT_WRITE },
+  replace: { writes: `${WRITES_CLUSTER}; the spec (the node's generation, --ip, --mac)`, exits: EXIT_WRITE },
+  add: { writes: `${WRITES_CLUSTER}; the spec (the new node)`, exits: EXIT_WRITE },
+  certs: { writes: `${WRITES_CLUSTER}, with the new certificates`, exits: EXIT_WRITE },
+  bake: {
+    writes: 'DIR/images/<role>/*.qcow2 and DIR/images/manifest.json; --only prepare: DIR/images/build/ (a build seed and key) and the Packer commands',
+    exits: [[2, 'bad input, or templates for Packer >= 1.7 with an older Packer'], [3, 'Packer or QEMU missing or failed (its last lines printed)'], [130, 'interrupted (Ctrl-C): no image left under its final name']],
+  },
+};
+const ALWAYS: [number, string][] = [[0, 'done (warnings on stderr)'], [1, 'a bug in pgha (stack trace printed; please report)']];
+const ANY: [number, string][] = [[2, 'bad input (nothing written)'], [3, 'the environment: a program or the file system'], [130, 'interrupted']];
 
 function declare(io: Io) {
   const cli = cac('pgha');
+  const run = commandIo(io, () => Boolean(cli.options.json));
   cli
     .command('init [path]', 'Write the built-in default spec to a file for editing')
     .option('--force', 'Overwrite an existing file')
-    .action(async (path: string | undefined, o) => (await import('./commands/init.js')).init(path ?? 'pgha.yaml', o, io));
+    .action(async (path: string | undefined, o) => (await import('./commands/init.js')).init(path ?? 'pgha.yaml', o));
   cli
     .command('validate [spec]', 'Check a spec (default: the built-in one) and report every problem')
-    .action(async (spec: string | undefined) => (await import('./commands/validate.js')).validate(spec, io));
+    .action(async (spec: string | undefined) => (await import('./commands/validate.js')).validate(spec, run));
   outputOptions(cli.command('render [spec]', 'Write every node\'s cloud-init NoCloud seed files to DIR/nodes/<name>/'), 'Output folder (replaced whole on each render)').action(
-    async (spec: string | undefined, o) => (await import('./commands/render.js')).render(spec, o, io),
+    async (spec: string | undefined, o) => (await import('./commands/render.js')).render(spec, o, run),
   );
   outputOptions(
     cli.command('replace <node> [spec]', 'New seed for a dead node: its machine joins the running cluster (spec updated: generation, --ip, --mac)'),
@@ -38,29 +64,34 @@ function declare(io: Io) {
   )
     .option('--ip <address>', 'The new machine\'s address, if it differs')
     .option('--mac <mac>', 'The new machine\'s MAC (default: derived from cluster and node name)')
-    .action(async (name: string, spec: string | undefined, o) => (await import('./commands/replace.js')).replace(name, spec, o, io));
+    .action(async (name: string, spec: string | undefined, o) => (await import('./commands/replace.js')).replace(name, spec, o, run));
   outputOptions(cli.command('add <name> [spec]', 'Add a node to the running cluster (spec updated) and write its seed'), 'Output folder: the whole cluster is rendered again (replaced whole)')
     .option('--role <role>', 'etcd or postgres')
     .option('--ip <address>', 'Its address')
     .option('--mac <mac>', 'The new machine\'s MAC (default: derived from cluster and node name)')
     .option('--tags <list>', 'Patroni tags, comma-separated (nofailover, noloadbalance, clonefrom, nosync)')
-    .action(async (name: string, spec: string | undefined, o) => (await import('./commands/add.js')).add(name, spec, o, io));
+    .action(async (name: string, spec: string | undefined, o) => (await import('./commands/add.js')).add(name, spec, o, run));
   outputOptions(
     cli.command('certs <action> [spec]', 'renew: issue every node and admin certificate again from the cluster CA, and write the seeds'),
     'Output folder (replaced whole), with each node\'s new files in DIR/nodes/<name>/tls/',
-  ).action(async (action: string, spec: string | undefined, o) => (await import('./commands/certs.js')).certs(action, spec, o, io));
+  ).action(async (action: string, spec: string | undefined, o) => (await import('./commands/certs.js')).certs(action, spec, o, run));
   cli
     .command('bake [spec]', 'Bake the golden role images with Packer into DIR/images/')
     .option('--out <dir>', 'Output folder (images under DIR/images/)')
     .option('--role <role>', 'Only this role: etcd or postgres')
-    .option('--only <step>', 'validate: stop after packer validate')
+    .option('--only <step>', 'validate: stop after packer validate; prepare: write the build seed and key for DIR/packer/ and print the Packer commands, run nothing')
     .option('--packer-compat <version>', 'Templates for Packer 1.6 (Debian 12): no required_plugins, no packer init')
     .option('--verbose', 'Show Packer\'s own output instead of the step display')
     .option('--base-image <file>', 'A local base cloud image instead of the flavour\'s download (checksum computed)')
     .option('--accelerator <name>', 'QEMU accelerator: kvm (default) or tcg')
     .option('--apt-proxy <url>', 'HTTP proxy for apt during the build')
-    .action(async (spec: string | undefined, o) => (await import('./commands/bake.js')).bake(spec, o, io));
-  cli.help();
+    .action(async (spec: string | undefined, o) => (await import('./commands/bake.js')).bake(spec, o, run));
+  for (const c of cli.commands) c.option('--json', JSON_OPTION);
+  cli.help((sections) => {
+    const help = cli.matchedCommand ? HELP[cli.matchedCommand.name] : undefined;
+    const exits = [...ALWAYS, ...(help ? help.exits : ANY)].map(([code, text]) => `  ${String(code).padEnd(4)} ${text}`);
+    return [...sections, ...(help ? [{ title: 'Writes', body: `  ${help.writes}` }] : []), { title: 'Exit codes', body: exits.join('\n') }];
+  });
   cli.version((JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version);
   return cli;
 }
@@ -100,32 +131,12 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       cli.outputHelp();
       return EXIT.user;
     }
-    await cli.runMatchedCommand();
+    const result = (await cli.runMatchedCommand()) as CommandResult | undefined;
+    if (result) printResult(io, cli.matchedCommandName!, result, Boolean(cli.options.json));
     return EXIT.ok;
   } catch (e) {
-    if (e instanceof UserError) {
-      io.err(`pgha: ${e.message}`);
-      e.details.forEach((d) => io.err(`  ${d}`));
-      return EXIT.user;
-    }
-    if (e instanceof Interrupted) {
-      io.err(`pgha: ${e.message}; no image was left under its final name`);
-      return EXIT.interrupted;
-    }
-    if (e instanceof ToolError) {
-      io.err(`pgha: ${e.message}`);
-      if (e.outputTail) io.err(e.outputTail);
-      return EXIT.tool;
-    }
-    if (e instanceof EnvironmentError) {
-      io.err(`pgha: ${e.message}`);
-      return EXIT.tool;
-    }
-    if (e instanceof Error && e.name === 'CACError') {
-      io.err(`pgha: ${e.message}: run pgha --help`);
-      return EXIT.user;
-    }
-    io.err(`pgha: internal error (a bug; please report it):\n${e instanceof Error ? e.stack : String(e)}`);
-    return EXIT.bug;
+    const f = failure(e);
+    printFailure(io, cli.matchedCommandName, f, Boolean(cli.options.json));
+    return f.exitCode;
   }
 }

@@ -5,23 +5,18 @@ import type { Templates } from '../assemble/cluster.js';
 import { Interrupted, ToolError, UserError } from '../errors.js';
 import { onPath } from '../io/tools.js';
 import type { ClusterModel } from '../model/model.js';
-import { BUILD } from '../node/contract.js';
-import { renderBuildSeed } from '../render/build-seed.js';
 import { packerFiles, type PackerTarget } from '../render/packer.js';
 import { ROLES, type Role } from '../spec/types.js';
-import { buildKeyPair } from './build-key.js';
 import { imageFromManifest, readPackages, sha256File, writeManifest, type ImageRecord } from './manifest.js';
+import { packerCommands, writeBuildInputs, type BuildInputs } from './prepare.js';
 import { BuildProgress } from './progress.js';
 
-export interface BakeOptions {
+export interface BakeOptions extends BuildInputs {
   out: string;
   roles: Role[];
   onlyValidate: boolean;
   packerTarget: PackerTarget;
   verbose: boolean;
-  baseImage?: string;
-  accelerator?: string;
-  aptProxy?: string;
   log: (line: string) => void;
 }
 
@@ -118,43 +113,35 @@ export async function bake(model: ClusterModel, templates: Templates, o: BakeOpt
       mkdirSync(join(work, f.path, '..'), { recursive: true });
       writeFileSync(join(work, f.path), f.content, { mode: f.mode });
     }
-    const key = buildKeyPair(BUILD.user);
-    writeFileSync(join(work, 'build-key'), key.privatePem, { mode: 0o600 });
-    const base = o.baseImage ? resolve(o.baseImage) : undefined;
-    if (base && !existsSync(base)) throw new UserError(`--base-image ${o.baseImage} does not exist`);
-    const baseVars = base ? ['-var', `base_image_url=${base}`, '-var', `base_image_checksum=sha256:${await sha256File(base)}`] : [];
+    const builds = await writeBuildInputs(
+      {
+        dir: work,
+        template: (role) => join(work, 'packer', `${role}.pkr.json`),
+        outputDirectory: (role) => join(imagesDir, `.partial-${role}`),
+        manifestPath: (role) => join(work, `manifest-${role}.json`),
+      },
+      o.roles,
+      o,
+    );
 
-    for (const role of o.roles) {
-      const seedDir = join(work, `seed-${role}`);
-      mkdirSync(seedDir, { mode: 0o700 });
-      const seed = renderBuildSeed(key.publicOpenSsh, role);
-      writeFileSync(join(seedDir, 'user-data'), seed.userData);
-      writeFileSync(join(seedDir, 'meta-data'), seed.metaData);
-      const partial = join(imagesDir, `.partial-${role}`);
+    for (const build of builds) {
+      const { role } = build;
+      const partial = build.variables.output_directory!;
       rmSync(partial, { recursive: true, force: true });
-      const manifest = join(work, `manifest-${role}.json`);
-      const vars = [
-        ...baseVars,
-        '-var', `build_seed_dir=${seedDir}`,
-        '-var', `ssh_private_key_file=${join(work, 'build-key')}`,
-        '-var', `output_directory=${partial}`,
-        '-var', `manifest_path=${manifest}`,
-        ...(o.accelerator ? ['-var', `accelerator=${o.accelerator}`] : []),
-        ...(o.aptProxy ? ['-var', `apt_proxy=${o.aptProxy}`] : []),
-      ];
-      const template = join(work, 'packer', `${role}.pkr.json`);
-      if (o.packerTarget === 'modern') {
-        o.log(`[${role}] packer init`);
-        await runPacker(['init', template], work, { verbose: o.verbose });
+      const manifest = build.variables.manifest_path!;
+      // the arguments of packer init (modern templates), validate and build
+      const commands = packerCommands(build, o.packerTarget).map((c) => c.slice(1));
+      const buildArgs = commands.pop()!;
+      for (const args of commands) {
+        o.log(`[${role}] packer ${args[0]}`);
+        await runPacker(args, work, { verbose: o.verbose });
       }
-      o.log(`[${role}] packer validate`);
-      await runPacker(['validate', ...vars, template], work, { verbose: o.verbose });
       if (o.onlyValidate) continue;
 
       o.log(`[${role}] packer build (progress below; --verbose shows Packer's own output)`);
       const progress = new BuildProgress((l) => o.log(`[${role}] ${l}`));
       try {
-        await runPacker(o.verbose ? ['build', ...vars, template] : ['build', '-machine-readable', ...vars, template], work, {
+        await runPacker(o.verbose ? buildArgs : ['build', '-machine-readable', ...buildArgs.slice(1)], work, {
           verbose: o.verbose,
           ...(o.verbose ? {} : { progress }),
         });

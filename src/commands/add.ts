@@ -1,11 +1,12 @@
 import { UserError } from '../errors.js';
-import { loadSpecRules } from '../io/package-data.js';
-import { prepareSpec } from '../model/prepare.js';
 import { addNode } from '../spec/edit.js';
 import { readSpecText } from '../spec/load.js';
+import { clusterResult } from './cluster-report.js';
 import type { NodeSpec } from '../spec/types.js';
 import type { Io } from './io.js';
+import { prepareData } from './load.js';
 import { requireOut } from './options.js';
+import type { CommandResult } from './result.js';
 import { bootHint, specFileFor, type MembershipOptions } from './spec-file.js';
 import { writeCluster } from './write-cluster.js';
 
@@ -21,7 +22,7 @@ function parseTags(list: string): NodeSpec['tags'] {
 }
 
 /** pgha add: a new node of the running cluster (generation 1) appended to the spec, and every seed rendered again. */
-export async function add(name: string, spec: string | undefined, options: MembershipOptions, io: Io): Promise<void> {
+export async function add(name: string, spec: string | undefined, options: MembershipOptions, io: Io): Promise<CommandResult> {
   const path = specFileFor('add', spec);
   const out = requireOut(options.out, 'to write the seeds');
   if (options.role !== 'etcd' && options.role !== 'postgres') throw new UserError(`--role ${options.role ?? '(missing)'}: use etcd or postgres`);
@@ -34,7 +35,11 @@ export async function add(name: string, spec: string | undefined, options: Membe
     ...(options.mac !== undefined ? { mac: String(options.mac) } : {}),
     ...(tags ? { tags } : {}),
   });
-  const prepared = prepareSpec(edit.raw, path, loadSpecRules(), path);
-  await writeCluster(prepared, { ...options, out }, io, { specEdit: { path, text: edit.text } });
-  io.out(`${path}: added ${name} (${options.role}, ${options.ip}): ${bootHint(out, name)}`);
+  const prepared = prepareData(edit.raw, path, path, edit.text);
+  const report = await writeCluster(prepared, { ...options, out }, io, { specEdit: { path, text: edit.text } });
+  const node = prepared.model.nodes.find((n) => n.name === name)!;
+  return clusterResult(report, {
+    json: { spec: path, node: { name: node.name, role: node.role, ip: node.ip, mac: node.mac, generation: node.generation } },
+    lines: [`${path}: added ${name} (${options.role}, ${options.ip}): ${bootHint(out, name)}`],
+  });
 }

@@ -4,10 +4,10 @@ import { fileError, UserError } from '../errors.js';
 import { SPEC_SCHEMA_PATH } from '../io/package-data.js';
 import { toYaml } from '../lib/yaml.js';
 import { BUILT_IN_SPEC } from '../spec/built-in.js';
-import type { Io } from './io.js';
+import type { CommandResult } from './result.js';
 
 /** pgha init: the built-in default spec in a file to edit, with a schema line for editors. */
-export function init(path: string, options: { force?: boolean }, io: Io): void {
+export function init(path: string, options: { force?: boolean }): CommandResult {
   if (existsSync(path) && !options.force) throw new UserError(`${path} exists: edit it, or pass --force to overwrite it`);
   const schema = relative(dirname(resolve(path)), SPEC_SCHEMA_PATH);
   const header = [
@@ -20,5 +20,5 @@ export function init(path: string, options: { force?: boolean }, io: Io): void {
   } catch (e) {
     throw fileError(e, path, 'write it');
   }
-  io.out(`wrote ${path}`);
+  return { json: { path }, lines: [`wrote ${path}`] };
 }

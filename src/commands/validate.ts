@@ -1,9 +1,14 @@
 import { printWarnings, type Io } from './io.js';
 import { prepare } from './load.js';
+import { diagnosticJson, type CommandResult } from './result.js';
 
-/** pgha validate: every problem of the spec at once (a UserError), or its node counts. */
-export function validate(spec: string | undefined, io: Io): void {
-  const { model, warnings, source } = prepare(spec);
+/** pgha validate: every problem of the spec at once (a SpecError), or its node counts and warnings. */
+export function validate(spec: string | undefined, io: Io): CommandResult {
+  const { model, warnings, source, specPath } = prepare(spec);
   printWarnings(io, warnings);
-  io.out(`${source}: valid (${model.etcdNodes.length} etcd, ${model.postgresNodes.length} postgres nodes)`);
+  const nodes = { etcd: model.etcdNodes.length, postgres: model.postgresNodes.length };
+  return {
+    json: { spec: specPath ?? null, valid: true, nodes, diagnostics: warnings.map(diagnosticJson) },
+    lines: [`${source}: valid (${nodes.etcd} etcd, ${nodes.postgres} postgres nodes)`],
+  };
 }

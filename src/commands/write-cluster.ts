@@ -13,6 +13,7 @@ import { secretsFromEnv } from '../secrets/env.js';
 import { readSecretsFile, secretsToYaml } from '../secrets/file.js';
 import { completeSecrets } from '../secrets/generate.js';
 import type { PkiOptions } from '../secrets/pki.js';
+import { writtenFiles, type ClusterReport, type SecretsState } from './cluster-report.js';
 import { printWarnings, type Io } from './io.js';
 import { packerTarget, textOption } from './options.js';
 
@@ -66,34 +67,38 @@ function refuseInsideOutput(out: string, files: [string, string][]): void {
  * rendered, user-data checked against cloud-init's schema, the seed ISOs made, then the output swapped in
  * whole together with the secrets file and the edited spec (all or nothing), under the locks of all three.
  */
-export async function writeCluster(prepared: Prepared, options: OutputOptions, io: Io, steps: WriteClusterSteps = {}): Promise<void> {
+export async function writeCluster(prepared: Prepared, options: OutputOptions, io: Io, steps: WriteClusterSteps = {}): Promise<ClusterReport> {
   const { warnings, specPath } = prepared;
   printWarnings(io, warnings);
   const secretsPath = textOption(options.secrets, '--secrets') ?? defaultSecretsPath(specPath, options.out);
   refuseInsideOutput(options.out, [['the secrets file', secretsPath], ...(specPath ? [['the spec', specPath] as [string, string]] : [])]);
-  await withLocks([realTarget(options.out), realTarget(secretsPath), ...(specPath ? [realTarget(specPath)] : [])], () =>
+  return withLocks([realTarget(options.out), realTarget(secretsPath), ...(specPath ? [realTarget(specPath)] : [])], () =>
     renderAndWrite(prepared, options, io, steps, secretsPath),
   );
 }
 
-async function renderAndWrite(prepared: Prepared, options: OutputOptions, io: Io, steps: WriteClusterSteps, secretsPath: string): Promise<void> {
+async function renderAndWrite(prepared: Prepared, options: OutputOptions, io: Io, steps: WriteClusterSteps, secretsPath: string): Promise<ClusterReport> {
   const { model } = prepared;
+  // what is said on stderr as it happens is also in the command's result
+  const said = { warnings: [] as string[], notes: [] as string[] };
+  const warn = (w: string) => (io.err(`warning: ${w}`), said.warnings.push(w));
+  const note = (n: string) => (io.err(`note: ${n}`), said.notes.push(n));
   const loaded = readSecretsFile(secretsPath);
-  if (loaded.warning) io.err(`warning: ${loaded.warning}`);
+  if (loaded.warning) warn(loaded.warning);
   const existing = secretsFromEnv(io.env, loaded.secrets);
   if (steps.certs?.renew && !existing?.tls?.ca) throw new UserError(`${secretsPath} has no cluster CA to renew certificates with: run pgha render first`);
   const target = packerTarget(options.packerCompat);
   const completed = await completeSecrets(model, existing, { ...steps.certs, now: new Date(), lifetimes: model.tls });
-  completed.warnings.forEach((w) => io.err(`warning: ${w}`));
+  completed.warnings.forEach(warn);
   const files = renderCluster(model, completed.secrets, loadTemplates(), target);
 
   const givenSchema = textOption(options.cloudInitSchema, '--cloud-init-schema');
   if (givenSchema && !existsSync(givenSchema)) throw new UserError(`--cloud-init-schema ${givenSchema} does not exist`);
   const schemaPath = givenSchema ?? findCloudConfigSchema();
-  if (!schemaPath) io.err('note: cloud-init is not installed, so user-data was not checked against its schema (or pass --cloud-init-schema)');
+  if (!schemaPath) note('cloud-init is not installed, so user-data was not checked against its schema (or pass --cloud-init-schema)');
 
   const isoTool = options.iso === false ? undefined : findIsoTool();
-  if (isoTool && isoTool !== 'xorriso') io.err(`note: seed ISOs made with ${isoTool} differ between renders (they hold the time); install xorriso for reproducible ones`);
+  if (isoTool && isoTool !== 'xorriso') note(`seed ISOs made with ${isoTool} differ between renders (they hold the time); install xorriso for reproducible ones`);
   const secretsText = completed.changed ? secretsToYaml(completed.secrets, model.name) : undefined;
   const alongside: AlongsideFile[] = [
     ...(secretsText ? [{ path: secretsPath, content: secretsText, mode: 0o600 }] : []),
@@ -111,14 +116,16 @@ async function renderAndWrite(prepared: Prepared, options: OutputOptions, io: Io
       }
     },
   });
-  io.out(`wrote ${model.nodes.length} node seeds${isoTool ? ` and seed ISOs (${isoTool})` : ''} to ${options.out}/nodes/, launch scripts to ${options.out}/launch/`);
-  io.out(`wrote Packer templates (${target === 'modern' ? 'Packer >= 1.7' : 'Packer 1.6 compatible'}) to ${options.out}/packer/`);
-  if (completed.issued.length > 0) io.out(`issued ${completed.issued.join(', ')}`);
-  io.out(
-    secretsText
-      ? `${loaded.secrets ? 'updated' : 'generated'} secrets: ${secretsPath}`
-      : loaded.secrets
-        ? `reused secrets: ${secretsPath}`
-        : 'secrets from the PGHA_SECRET_* environment variables (no secrets file written)',
-  );
+  const state: SecretsState = secretsText ? (loaded.secrets ? 'updated' : 'generated') : loaded.secrets ? 'reused' : 'environment';
+  return {
+    out: options.out,
+    nodes: model.nodes.length,
+    files: writtenFiles(options.out, files, isoTool ? model.nodes.map((n) => `nodes/${n.name}/seed.iso`) : []),
+    ...(isoTool ? { isoTool } : {}),
+    packerTarget: target,
+    issued: completed.issued,
+    secrets: { ...(state !== 'environment' ? { file: secretsPath } : {}), state },
+    diagnostics: prepared.warnings,
+    ...said,
+  };
 }

@@ -1,5 +1,4 @@
-import { UserError } from '../errors.js';
-import { formatDiagnostic, type Diagnostic } from '../spec/diagnostic.js';
+import { SpecError, type Diagnostic } from '../spec/diagnostic.js';
 import { validateSpec, type SpecRules } from '../spec/validate.js';
 import { buildModel, type ClusterModel } from './model.js';
 
@@ -12,12 +11,12 @@ export interface Prepared {
   specPath?: string;
 }
 
-/** Parsed spec data → validated model; every error of the spec at once as a UserError. */
+/** Parsed spec data → validated model; every problem of the spec at once as a SpecError (a UserError). */
 export function prepareSpec(raw: unknown, source: string, rules: SpecRules, specPath?: string): Prepared {
   const { spec, diagnostics } = validateSpec(raw, rules);
   if (!spec) {
     const errors = diagnostics.filter((d) => d.severity === 'error');
-    throw new UserError(`${source}: ${errors.length} problem(s) to fix`, diagnostics.map(formatDiagnostic));
+    throw new SpecError(`${source}: ${errors.length} problem(s) to fix`, diagnostics);
   }
   return { model: buildModel(spec, rules.flavors), warnings: diagnostics, source, ...(specPath ? { specPath } : {}) };
 }

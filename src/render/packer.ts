@@ -3,6 +3,7 @@ import type { Flavor } from '../model/flavors.js';
 import type { ClusterModel } from '../model/model.js';
 import { BUILD } from '../node/contract.js';
 import { ROLES, type Role } from '../spec/types.js';
+import { packerVariables, packerVariablesDoc } from './packer-variables.js';
 import { imageScriptFiles, type ScriptTemplates } from './scripts.js';
 
 /** Which Packer reads the template: modern (>= 1.7, external qemu plugin) or Debian 12's 1.6.6. */
@@ -18,23 +19,7 @@ export const QEMU_PLUGIN = { source: 'github.com/hashicorp/qemu', version: '~> 1
 export function renderPackerTemplate(flavor: Flavor, role: Role, target: PackerTarget): Record<string, unknown> {
   const packages = flavor.packages[role];
   const name = `pgha-${flavor.name}-${role}`;
-  const variables: Record<string, { type: string; default?: unknown; description: string }> = {
-    base_image_url: { type: 'string', default: flavor.baseImage.url, description: `Base cloud image: ${flavor.description}` },
-    base_image_checksum: { type: 'string', default: flavor.baseImage.checksum, description: 'Checksum of the base image (type:value or file:URL)' },
-    output_directory: { type: 'string', default: `output-${role}`, description: 'Folder for the image; must not exist' },
-    vm_name: { type: 'string', default: `${name}.qcow2`, description: 'File name of the image' },
-    disk_size: { type: 'string', default: role === 'postgres' ? '8G' : '4G', description: 'Virtual disk size' },
-    accelerator: { type: 'string', default: 'kvm', description: 'QEMU accelerator: kvm, or tcg without KVM' },
-    machine_type: { type: 'string', default: 'pc', description: 'QEMU machine type (pc: the seed CD is IDE, which cloud kernels see)' },
-    memory: { type: 'number', default: 2048, description: 'Build VM memory, MiB' },
-    cpus: { type: 'number', default: 2, description: 'Build VM vCPUs' },
-    headless: { type: 'bool', default: true, description: 'No QEMU window' },
-    apt_proxy: { type: 'string', default: '', description: 'HTTP proxy for apt during the build only' },
-    ssh_timeout: { type: 'string', default: '30m', description: 'How long to wait for the build VM to boot' },
-    build_seed_dir: { type: 'string', description: 'Folder with the build-time NoCloud user-data and meta-data (pgha bake writes it)' },
-    ssh_private_key_file: { type: 'string', description: 'Private key of the per-build SSH key pair (pgha bake creates it)' },
-    manifest_path: { type: 'string', default: 'packer-manifest.json', description: 'Where the manifest post-processor writes' },
-  };
+  const variables = packerVariables(flavor, role);
   const run = (command: string) => ({ shell: { inline: [command] } });
   const template: Record<string, unknown> = {
     ...(target === 'modern' ? { packer: { required_version: '>= 1.7.0', required_plugins: { qemu: QEMU_PLUGIN } } } : {}),
@@ -97,7 +82,7 @@ export function renderPackerTemplate(flavor: Flavor, role: Role, target: PackerT
   return template;
 }
 
-/** DIR/packer/: one template per role, and the scripts they run beside them (templates find them through path.root). */
+/** DIR/packer/: one template per role, their variables documented, and the scripts they run beside them (templates find them through path.root). */
 export function packerFiles(model: ClusterModel, target: PackerTarget, scripts: ScriptTemplates): FileEntry[] {
   return [
     ...ROLES.map((role) => ({
@@ -105,6 +90,7 @@ export function packerFiles(model: ClusterModel, target: PackerTarget, scripts: 
       content: `${JSON.stringify(renderPackerTemplate(model.flavor, role, target), null, 2)}\n`,
       mode: 0o644,
     })),
+    packerVariablesDoc(model.flavor),
     ...imageScriptFiles(model, scripts),
   ];
 }

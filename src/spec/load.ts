@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import YAML, { type Document } from 'yaml';
 import { UserError } from '../errors.js';
 import { BUILT_IN_SPEC } from './built-in.js';
+import { SpecError, type Diagnostic } from './diagnostic.js';
 
 export interface LoadedSpec {
   raw: unknown;
@@ -9,6 +10,8 @@ export interface LoadedSpec {
   path?: string;
   /** For messages: the file name or "built-in default spec". */
   source: string;
+  /** The spec file's text (for the lines of its diagnostics); absent for the built-in default. */
+  text?: string;
 }
 
 /**
@@ -19,13 +22,15 @@ export function parseSpecDocument(text: string, source: string): Document {
   const doc = YAML.parseDocument(text, { uniqueKeys: true, prettyErrors: true, strict: true });
   const problems = [...doc.errors, ...doc.warnings];
   if (problems.length > 0) {
-    throw new UserError(
+    const diagnostics: Diagnostic[] = problems.map((e) => {
+      const pos = e.linePos?.[0];
+      const message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+      return { severity: 'error', path: '', message, ...(pos ? { line: pos.line, column: pos.col } : {}) };
+    });
+    throw new SpecError(
       `${source} is not valid YAML: fix the lines below`,
-      problems.map((e) => {
-        const pos = e.linePos?.[0];
-        const where = pos ? `${source}:${pos.line}:${pos.col}` : source;
-        return `${where}: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`;
-      }),
+      diagnostics,
+      diagnostics.map((d) => `${d.line !== undefined ? `${source}:${d.line}:${d.column}` : source}: ${d.message}`),
     );
   }
   return doc;
@@ -73,5 +78,6 @@ export function readSpecText(path: string): string {
 
 export function loadSpec(path: string | undefined): LoadedSpec {
   if (path === undefined) return { raw: structuredClone(BUILT_IN_SPEC), source: 'built-in default spec' };
-  return { raw: parseSpecText(readSpecText(path), path), path, source: path };
+  const text = readSpecText(path);
+  return { raw: parseSpecText(text, path), path, source: path, text };
 }

@@ -286,6 +286,38 @@ export interface LeaderKill {
   acked: number;
   /** The old leader's machine started again -> streaming with lag 0. */
   rejoinS: number;
+  /** The failover as it happened, for a timeline (scripts/failover-timeline.ts): times in ms since the epoch. */
+  observed: {
+    killedAt: number;
+    /** Patroni's leader key in etcd no longer names the old leader. */
+    lockExpiredAt?: number;
+    promotedAt: number;
+    /** Another machine holds the VIP (absent when the old leader did not hold it). */
+    vipMovedAt?: number;
+    firstWriteAt: number;
+    /** The writer's acknowledgements from 5 s before the kill until the old machine is started again. */
+    acks: number[];
+  };
+}
+
+/** The member named in Patroni's leader key (`<namespace><scope>/leader` in etcd), read through etcd's HTTP gateway. */
+async function leaderKey(cluster: Cluster, namespace = '/service/'): Promise<string | undefined> {
+  const key = Buffer.from(`${namespace}${cluster.name}/leader`).toString('base64');
+  const asks = cluster.nodes
+    .filter((n) => n.role === 'etcd')
+    .map(async (n) => httpsJson<{ kvs?: { value: string }[] }>(cluster, `https://${n.ip}:2379/v3/kv/range`, { method: 'POST', body: JSON.stringify({ key }) }));
+  const r = await Promise.any(asks);
+  return r.kvs?.[0] ? Buffer.from(r.kvs[0].value, 'base64').toString() : undefined;
+}
+
+/** Polls `changed` every `everyMs` until it holds, and resolves with the time it first did (undefined if `stop` came first). */
+async function firstTime(changed: () => Promise<boolean>, stop: { done: boolean }, everyMs: number): Promise<number | undefined> {
+  while (!stop.done) {
+    const at = Date.now();
+    if (await changed().catch(() => false)) return at;
+    await sleep(everyMs);
+  }
+  return undefined;
 }
 
 /**
@@ -298,6 +330,10 @@ export async function killLeader(cluster: Cluster, writer: Writer, synchronous =
     await waitFor('a synchronous standby', 60_000, async () => ((await patroniMembers(cluster)).some((m) => m.role === 'sync_standby') ? true : undefined));
   }
   await writer.ackAfter(Date.now(), 30_000);
+  const [vipBefore] = await vipHolders(cluster);
+  const watching = { done: false };
+  const lockExpired = firstTime(async () => (await leaderKey(cluster)) !== old, watching, 100);
+  const vipMoved = vipBefore === old ? firstTime(async () => (await vipHolders(cluster)).some((h) => h !== old), watching, 200) : Promise.resolve(undefined);
   await cluster.kill(old);
   const killedAt = Date.now();
   const lastBefore = writer.acks.filter((a) => a.at <= killedAt).at(-1)!;
@@ -305,8 +341,13 @@ export async function killLeader(cluster: Cluster, writer: Writer, synchronous =
     const l = await leaderOf(cluster);
     return l && l !== old ? l : undefined;
   }, 100);
-  const electedS = (Date.now() - killedAt) / 1000;
+  const promotedAt = Date.now();
+  const electedS = (promotedAt - killedAt) / 1000;
   const firstAfter = await writer.ackAfter(killedAt, 180_000);
+  // both happened before that write (it went through the VIP to a new leader); the watchers see it at their next look
+  const giveUp = setTimeout(() => (watching.done = true), 30_000);
+  const [lockExpiredAt, vipMovedAt] = await Promise.all([lockExpired, vipMoved]);
+  clearTimeout(giveUp);
   const before = writer.acks.filter((a) => a.at <= killedAt);
   const missing = await missingAcks(cluster, cluster.node(next).ip, 5432, before);
   const restartedAt = Date.now();
@@ -320,6 +361,14 @@ export async function killLeader(cluster: Cluster, writer: Writer, synchronous =
     missing: missing.length,
     acked: before.length,
     rejoinS: (Date.now() - restartedAt) / 1000,
+    observed: {
+      killedAt,
+      ...(lockExpiredAt !== undefined ? { lockExpiredAt } : {}),
+      promotedAt,
+      ...(vipMovedAt !== undefined ? { vipMovedAt } : {}),
+      firstWriteAt: firstAfter.at,
+      acks: writer.acks.filter((a) => a.at >= killedAt - 5000 && a.at <= restartedAt).map((a) => a.at),
+    },
   };
 }
 

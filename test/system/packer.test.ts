@@ -1,7 +1,8 @@
 /**
  * The Packer side with the real programs: Debian's Packer 1.6.6 validates the compat templates (through
- * `pgha bake --only validate`), the per-build key pair is one ssh-keygen accepts, and the build-time seed is
- * valid cloud-config. Needs packer and cloud-init (scripts/install-deps.sh).
+ * `pgha bake --only validate`), the templates `pgha render` writes validate on their own with the variables
+ * `pgha bake --only prepare` gives (a pipeline's own Packer run), the per-build key pair is one ssh-keygen
+ * accepts, and the build-time seed is valid cloud-config. Needs packer and cloud-init (scripts/install-deps.sh).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,6 +32,28 @@ test('Debian\'s packer validates both compat templates, for both flavours', () =
     const r = pgha(args);
     assert.is(r.status, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /\[etcd\] packer validate\n\[postgres\] packer validate\ntemplates valid/);
+  }
+});
+
+test('the rendered templates validate with Debian\'s packer given the variables bake --only prepare prints', () => {
+  const base = join(tmp, 'fake-base.qcow2');
+  writeFileSync(base, 'not an image: validate only checks the checksum of the file');
+  const render = pgha(['render', '--out', 'prepared', '--packer-compat', '1.6', '--no-iso']);
+  assert.is(render.status, 0, render.stderr);
+  const r = pgha(['bake', '--out', 'prepared', '--only', 'prepare', '--packer-compat', '1.6', '--base-image', base, '--accelerator', 'tcg', '--json']);
+  assert.is(r.status, 0, r.stderr);
+  const doc = JSON.parse(r.stdout) as { roles: { role: string; template: string; commands: string[][] }[] };
+  assert.equal(doc.roles.map((x) => x.role), ['etcd', 'postgres']);
+  for (const role of doc.roles) {
+    assert.is(role.template, join(tmp, 'prepared', 'packer', `${role.role}.pkr.json`), 'the templates pgha render wrote');
+    assert.equal(role.commands.map((c) => c[1]), ['validate', 'build'], 'no packer init for Packer 1.6');
+    const [cmd, ...args] = role.commands[0]!;
+    // run from elsewhere: the commands hold every path they need
+    const v = spawnSync(cmd!, args, { cwd: '/', encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
+    assert.is(v.status, 0, `${role.role}: ${v.stdout}${v.stderr}`);
+    const bare = spawnSync('packer', ['validate', role.template], { cwd: '/', encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
+    assert.is.not(bare.status, 0, 'without the prepared variables the template does not validate');
+    assert.match(bare.stdout + bare.stderr, /build_seed_dir/);
   }
 });
 

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -56,6 +56,27 @@ test('templates for Packer >= 1.7 with Packer 1.6 installed: a user error naming
   const e = await errorOf(bake(defaultModel(), TEMPLATES, options({ onlyValidate: true })));
   assert.instance(e, UserError);
   assert.match(e.message, /Packer 1\.6\.6 cannot read templates with required_plugins: pass --packer-compat 1\.6/);
+});
+
+test('validate only: packer init and validate of each role with the build\'s variables; its work folder is gone after', async () => {
+  const calls = join(dir, 'calls');
+  writeFileSync(join(dir, 'bin', 'packer'), `#!/bin/sh\n[ "$1" = version ] && { echo "Packer v1.9.4"; exit 0; }\necho "$PWD $*" >>${calls}\n`);
+  chmodSync(join(dir, 'bin', 'packer'), 0o755);
+  process.env.PATH = `${join(dir, 'bin')}:/usr/bin:/bin`;
+  const log: string[] = [];
+  await bake(defaultModel(), TEMPLATES, options({ onlyValidate: true, roles: ['etcd', 'postgres'], accelerator: 'tcg', log: (l) => log.push(l) }));
+  assert.equal(log, ['[etcd] packer init', '[etcd] packer validate', '[postgres] packer init', '[postgres] packer validate']);
+  const lines = readFileSync(calls, 'utf8').trim().split('\n');
+  const work = lines[0]!.split(' ')[0]!;
+  assert.match(work, /\/out\/images\/\.work-\d+$/);
+  assert.equal(lines[0], `${work} init ${work}/packer/etcd.pkr.json`);
+  assert.equal(
+    lines[1],
+    `${work} validate -var build_seed_dir=${work}/seed-etcd -var ssh_private_key_file=${work}/build-key -var output_directory=${join(dir, 'out', 'images', '.partial-etcd')} ` +
+      `-var manifest_path=${work}/manifest-etcd.json -var accelerator=tcg ${work}/packer/etcd.pkr.json`,
+  );
+  assert.match(lines[3]!, /validate .*seed-postgres .*postgres\.pkr\.json$/);
+  assert.not.ok(existsSync(work), 'the key and seeds are deleted');
 });
 
 test.run();

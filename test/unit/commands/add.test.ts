@@ -40,13 +40,13 @@ test('add an etcd member with its MAC: generation 1, so its seed joins the runni
   assert.match(files['e4/network-config']!, /macaddress: "?52:54:00:12:34:56"?/);
 });
 
-const io = () => { const out: string[] = []; return { out, io: { out: (l: string) => out.push(l), err: () => {}, env: {} } }; };
-
-test('the command itself: options as the argument parser gives them (numbers too), output through its io', async () => {
+test('the command itself: options as the argument parser gives them (numbers too); it returns its result', async () => {
   writeFileSync(join(dir, 'c.yaml'), SPEC);
-  const { out, io: sink } = io();
-  await add('p3', join(dir, 'c.yaml'), { out: join(dir, 'out'), iso: false, role: 'postgres', ip: '10.9.0.23', tags: 'noloadbalance' }, sink);
-  assert.match(out.at(-1)!, /c\.yaml: added p3 \(postgres, 10\.9\.0\.23\)/);
+  const sink = { out: () => assert.unreachable('printed'), err: () => {}, env: {} };
+  const r = await add('p3', join(dir, 'c.yaml'), { out: join(dir, 'out'), iso: false, role: 'postgres', ip: '10.9.0.23', tags: 'noloadbalance' }, sink);
+  assert.match(r.lines.at(-1)!, /c\.yaml: added p3 \(postgres, 10\.9\.0\.23\)/);
+  assert.equal(r.json.node, { name: 'p3', role: 'postgres', ip: '10.9.0.23', mac: (r.json.node as { mac: string }).mac, generation: 1 });
+  assert.match((r.json.node as { mac: string }).mac, /^52:54:00:/);
   assert.match(readFileSync(join(dir, 'c.yaml'), 'utf8'), /- \{name: p3, role: postgres, ip: 10\.9\.0\.23, generation: 1, tags: \{noloadbalance: true\}\}\n$/);
 });
 

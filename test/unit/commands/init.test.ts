@@ -37,12 +37,9 @@ test('init without a path writes pgha.yaml; its schema line points at the packag
   assert.ok(readFileSync(join(dir, schema), 'utf8').includes('"$schema"'), schema);
 });
 
-const io = () => { const out: string[] = []; return { out, io: { out: (l: string) => out.push(l), err: () => {}, env: {} } }; };
-
-test('the command itself writes the file and says so through its io', () => {
-  const { out, io: sink } = io();
-  init(join(dir, 'direct.yaml'), {}, sink);
-  assert.equal(out, [`wrote ${join(dir, 'direct.yaml')}`]);
+test('the command itself writes the file and returns what it wrote', () => {
+  const r = init(join(dir, 'direct.yaml'), {});
+  assert.equal(r, { json: { path: join(dir, 'direct.yaml') }, lines: [`wrote ${join(dir, 'direct.yaml')}`] });
   assert.equal(YAML.parse(readFileSync(join(dir, 'direct.yaml'), 'utf8')), BUILT_IN_SPEC);
 });
 

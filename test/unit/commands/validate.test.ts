@@ -44,12 +44,10 @@ test('warnings go to stderr, and the spec is still valid', async () => {
   assert.match(r.stdout, /four\.yaml: valid \(4 etcd, 3 postgres nodes\)/);
 });
 
-const io = () => { const out: string[] = []; return { out, io: { out: (l: string) => out.push(l), err: () => {}, env: {} } }; };
-
-test('the command itself prints through its io', () => {
-  const { out, io: sink } = io();
-  validate(undefined, sink);
-  assert.equal(out, ['built-in default spec: valid (3 etcd, 3 postgres nodes)']);
+test('the command itself returns its result: the lines and the --json fields', () => {
+  const r = validate(undefined, { out: () => assert.unreachable('printed'), err: () => {}, env: {} });
+  assert.equal(r.lines, ['built-in default spec: valid (3 etcd, 3 postgres nodes)']);
+  assert.equal(r.json, { spec: null, valid: true, nodes: { etcd: 3, postgres: 3 }, diagnostics: [] });
 });
 
 test.run();

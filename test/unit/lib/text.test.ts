@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { codePoint, forbiddenCharacter } from '../../../src/lib/text.js';
+import { codePoint, forbiddenCharacter, shellQuote } from '../../../src/lib/text.js';
 
 test('the first forbidden character with its position in characters (an astral character counts once)', () => {
   assert.equal(forbiddenCharacter('😀a\u0001'), { at: 2, code: 1 });
@@ -14,6 +14,10 @@ test('the first forbidden character with its position in characters (an astral c
 
 test('code points as Unicode writes them', () => {
   assert.equal([codePoint(9), codePoint(0x2028), codePoint(0x1f600)], ['U+0009', 'U+2028', 'U+1F600']);
+});
+
+test('shell arguments: bare when safe, else single-quoted with quotes inside escaped', () => {
+  assert.equal(['-var', 'a=/b/c.json', 'x y', "it's", '$HOME', ''].map(shellQuote), ['-var', 'a=/b/c.json', "'x y'", "'it'\\''s'", "'$HOME'", "''"]);
 });
 
 test.run();

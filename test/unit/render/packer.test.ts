@@ -59,7 +59,7 @@ test('provisioning runs the assets/image/ scripts in order, the hygiene check la
 
 test('render writes both templates and every script they run, filled in', () => {
   const files = renderPackerFiles(defaultModel(), 'modern');
-  assert.equal(files.map((f) => f.path), ['packer/etcd.pkr.json', 'packer/postgres.pkr.json', ...IMAGE_SCRIPTS.map((n) => `packer/scripts/${n}`)]);
+  assert.equal(files.map((f) => f.path), ['packer/etcd.pkr.json', 'packer/postgres.pkr.json', 'packer/VARIABLES.md', ...IMAGE_SCRIPTS.map((n) => `packer/scripts/${n}`)]);
   for (const f of files) assert.not.match(f.content, /@@[A-Z_]+@@/, f.path);
   for (const f of files.filter((f) => f.path.includes('/scripts/'))) assert.is(f.mode, 0o755);
   const templates = files[0]!.content + files[1]!.content;

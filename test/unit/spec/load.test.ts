@@ -5,6 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { userErrorOf } from '../../helpers.js';
 import { BUILT_IN_SPEC } from '../../../src/spec/built-in.js';
+import { SpecError } from '../../../src/spec/diagnostic.js';
 import { loadSpec, parseSpecText } from '../../../src/spec/load.js';
 import { toYaml } from '../../../src/lib/yaml.js';
 import { MAX_SPEC_BYTES } from '../../../src/spec/load.js';
@@ -28,6 +29,15 @@ test('a duplicate key is a UserError naming its line', () => {
   assert.match(err.details[0] ?? '', /unique/);
 });
 
+test('YAML errors are a SpecError: each a diagnostic of the whole spec with its line and column', () => {
+  const err = userErrorOf(() => parseSpecText('cluster:\n  name: a\n  name: b\n', 'spec.yaml')) as SpecError;
+  assert.instance(err, SpecError);
+  assert.is(err.diagnostics.length, 1);
+  const [d] = err.diagnostics;
+  assert.equal([d!.severity, d!.path, d!.line], ['error', '', 3]);
+  assert.ok(d!.column! > 0 && /unique/.test(d!.message) && !d!.message.includes('\n'));
+});
+
 test('a YAML syntax error is a UserError with file:line:col', () => {
   const err = userErrorOf(() => parseSpecText('cluster:\n  name: a\nnodes: [1, 2\nnetwork: {}\n', 'my.yaml'));
   assert.match(err.message, 'my.yaml is not valid YAML');
@@ -42,6 +52,7 @@ test('loadSpec reads a spec file', () => {
   assert.equal(loaded.raw, BUILT_IN_SPEC);
   assert.is(loaded.path, path);
   assert.is(loaded.source, path);
+  assert.is(loaded.text, toYaml(BUILT_IN_SPEC), 'its text, for the lines of its diagnostics');
 });
 
 test('loadSpec names the file in its syntax errors', () => {
