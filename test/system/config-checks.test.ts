@@ -85,15 +85,29 @@ test('every user-data validates against the installed cloud-init schema with ajv
   assert.ok(check({ write_files: 5 }).length > 0, 'the validator rejects a wrong document');
 });
 
+// cloud-init before 23.2 wants at least one entry in users; `users: []` (no login user at all) is still what it
+// does at boot, with a schema warning. Only that one complaint is forgiven, and only by those versions.
+const cloudInitVersion = (spawnSync('cloud-init', ['--version'], { encoding: 'utf8' }).stdout.match(/(\d+)\.(\d+)/) ?? []).slice(1).map(Number);
+const oldUsersSchema = cloudInitVersion[0]! < 23 || (cloudInitVersion[0] === 23 && cloudInitVersion[1]! < 2);
+
 test('every user-data passes `cloud-init schema --config-file`', () => {
+  let forgiven = 0;
   for (const [k, files] of Object.entries(outputs)) {
     const root = save(files, `schema-${k}`);
     for (const f of files.filter((f) => f.path.endsWith('/user-data'))) {
       const r = spawnSync('cloud-init', ['schema', '--config-file', join(root, f.path)], { encoding: 'utf8' });
-      assert.is(r.status, 0, `${k}:${f.path}: ${r.stdout}${r.stderr}`);
+      const out = `${r.stdout}${r.stderr}`;
+      const errors = out.match(/Cloud config schema errors: (.*)/)?.[1];
+      if (r.status !== 0 && oldUsersSchema && errors === 'users: [] is too short') {
+        assert.equal(parseUserData(f.content).users, [], `${k}:${f.path}`);
+        forgiven++;
+        continue;
+      }
+      assert.is(r.status, 0, `${k}:${f.path}: ${out}`);
       assert.match(r.stdout, /Valid cloud-config/);
     }
   }
+  if (!oldUsersSchema) assert.is(forgiven, 0);
 });
 
 test('PyYAML (cloud-init\'s and Patroni\'s reader) reads back exactly what was meant', () => {
