@@ -46,6 +46,12 @@ function declare(io: Io) {
     .option('--tags <list>', 'Patroni tags, comma-separated (nofailover, noloadbalance, clonefrom, nosync)')
     .action(async (name: string, spec: string | undefined, o) => (await import('./commands/add.js')).add(name, spec, o, io));
   outputOptions(
+    cli.command('restore [spec]', 'Seeds of a cluster rebuilt from its backup repository, up to --to (spec updated: the target, a new Patroni namespace)'),
+    'Output folder: the whole cluster is rendered again (replaced whole)',
+  )
+    .option('--to <time>', 'latest, or a time with its zone (\'2026-12-02 01:06:42+00\'): the newest change at or before it is restored')
+    .action(async (spec: string | undefined, o) => (await import('./commands/restore.js')).restore(spec, o, io));
+  outputOptions(
     cli.command('certs <action> [spec]', 'renew: issue every node and admin certificate again from the cluster CA, and write the seeds'),
     'Output folder (replaced whole), with each node\'s new files in DIR/nodes/<name>/tls/',
   ).action(async (action: string, spec: string | undefined, o) => (await import('./commands/certs.js')).certs(action, spec, o, io));
