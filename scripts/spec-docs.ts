@@ -57,6 +57,8 @@ const code = (text: string) => {
 
 /** The value as a spec writes it, on one line. */
 function literal(value: unknown): string {
+  // a multi-line text on one table row: JSON's escapes are a YAML double-quoted scalar too
+  if (typeof value === 'string' && value.includes('\n')) return code(JSON.stringify(value));
   return code(YAML.stringify(value, { collectionStyle: 'flow', flowCollectionPadding: false, lineWidth: 0 }).trim());
 }
 

@@ -36,6 +36,7 @@ const HELP: Record<string, { writes: string; exits: [number, string][] }> = {
   render: { writes: WRITES_CLUSTER, exits: EXIT_WRITE },
   replace: { writes: `${WRITES_CLUSTER}; the spec (the node's generation, --ip, --mac)`, exits: EXIT_WRITE },
   add: { writes: `${WRITES_CLUSTER}; the spec (the new node)`, exits: EXIT_WRITE },
+  restore: { writes: `${WRITES_CLUSTER}; the spec (backup.restore.to, the new Patroni namespace)`, exits: EXIT_WRITE },
   certs: { writes: `${WRITES_CLUSTER}, with the new certificates`, exits: EXIT_WRITE },
   bake: {
     writes: 'DIR/images/<role>/*.qcow2 and DIR/images/manifest.json; --only prepare: DIR/images/build/ (a build seed and key) and the Packer commands',
@@ -71,6 +72,12 @@ function declare(io: Io) {
     .option('--mac <mac>', 'The new machine\'s MAC (default: derived from cluster and node name)')
     .option('--tags <list>', 'Patroni tags, comma-separated (nofailover, noloadbalance, clonefrom, nosync)')
     .action(async (name: string, spec: string | undefined, o) => (await import('./commands/add.js')).add(name, spec, o, run));
+  outputOptions(
+    cli.command('restore [spec]', 'Seeds of a cluster rebuilt from its backup repository, up to --to (spec updated: the target, a new Patroni namespace)'),
+    'Output folder: the whole cluster is rendered again (replaced whole)',
+  )
+    .option('--to <time>', 'latest, or a time with its zone (\'2026-12-02 01:06:42+00\'): the newest change at or before it is restored')
+    .action(async (spec: string | undefined, o) => (await import('./commands/restore.js')).restore(spec, o, run));
   outputOptions(
     cli.command('certs <action> [spec]', 'renew: issue every node and admin certificate again from the cluster CA, and write the seeds'),
     'Output folder (replaced whole), with each node\'s new files in DIR/nodes/<name>/tls/',

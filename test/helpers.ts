@@ -28,6 +28,7 @@ export const TEST_SECRETS: Secrets = {
   keepalivedAuthPass: 'TestVrrp',
   etcdInitialClusterToken: 'TestEtcdToken00000000000',
   users: { admin: 'TestAdminPassword000000000000000' },
+  backup: { s3Key: 'TestS3KeyId', s3KeySecret: 'TestS3Secret/With+Signs', cipherPass: 'TestCipherPass000000000000000000' },
   tls: YAML.parse(readFileSync(packagePath('test', 'fixtures', 'test-pki.yaml'), 'utf8')) as ClusterPki,
 };
 
@@ -60,6 +61,21 @@ export const REFERENCE_SECRETS = ['admin%', 'rep-pass', 'rewind-pass', 'localpwd
 
 export function defaultModel(): ClusterModel {
   return buildModel(structuredClone(BUILT_IN_SPEC), FLAVORS);
+}
+
+/** A backup section with every field the renderers use: a store by name and address, its CA, encryption. */
+export const BACKUP_SPEC: NonNullable<Spec['backup']> = {
+  repository: { endpoint: 's3.pgha.test', port: 8443, address: '192.168.122.1', bucket: 'pgha-backup', region: 'us-east-1', uriStyle: 'path', caCertificate: TEST_SECRETS.tls.ca.cert },
+  archiveTimeout: 10,
+  encryption: true,
+};
+
+/** The built-in spec with BACKUP_SPEC (changed by `mutate`). */
+export function backupModel(mutate: (b: NonNullable<Spec['backup']>) => void = () => undefined): ClusterModel {
+  return modelOf((s) => {
+    s.backup = structuredClone(BACKUP_SPEC);
+    mutate(s.backup);
+  });
 }
 
 export function modelOf(mutate: (s: Spec) => void): ClusterModel {

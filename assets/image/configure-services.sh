@@ -20,7 +20,7 @@ case $role in
     install -d -o @@ETCD_USER@@ -g @@ETCD_USER@@ -m 0700 @@ETCD_DATA_DIR@@
     ;;
   postgres)
-    stop_disable @@POSTGRES_UNITS@@ @@POSTGRES_PACKAGE_UNIT@@
+    stop_disable @@POSTGRES_UNITS@@ @@POSTGRES_PACKAGE_UNIT@@ @@PGBACKREST_PACKAGE_UNIT@@
     # pg_dropcluster --stop waits for the server to stop before removing its data
     pg_lsclusters --no-header | while read -r version name _; do
       pg_dropcluster --stop "$version" "$name"

@@ -43,7 +43,7 @@ done
 
 case $role in
   etcd) units=(@@ETCD_UNITS@@) ;;
-  postgres) units=(@@POSTGRES_UNITS@@ @@POSTGRES_PACKAGE_UNIT@@) ;;
+  postgres) units=(@@POSTGRES_UNITS@@ @@POSTGRES_PACKAGE_UNIT@@ @@PGBACKREST_PACKAGE_UNIT@@) ;;
   *) echo "hygiene-check.sh: unknown role $role" >&2; exit 2 ;;
 esac
 for u in "${units[@]}"; do
@@ -58,6 +58,10 @@ grep -qs '^ETCD_INITIAL_CLUSTER_TOKEN=' "$r@@ETCD_ENV@@" && fail "@@ETCD_ENV@@ h
 [[ -n $(find "$r@@ETCD_HOME@@" -mindepth 2 2>/dev/null) ]] && fail "etcd data present under @@ETCD_HOME@@"
 [[ -n $(find "$r@@PG_DATA_ROOT@@" -regextype posix-extended -regex "$r@@PG_DATA_ROOT@@/[0-9]+/.+" 2>/dev/null) ]] && fail "PostgreSQL data present under @@PG_DATA_ROOT@@"
 [[ -e $r@@APT_PROXY_CONF@@ ]] && fail "build-time apt proxy configuration present"
+# the backup repository's keys belong in the seed's conf.d file, never in an image
+if grep -rqsE '^[[:space:]]*repo[0-9]+-(s3-key|s3-key-secret|cipher-pass)[[:space:]]*=' "$r@@PGBACKREST_ETC@@"*; then
+  fail "a backup repository key (repo*-s3-key, repo*-s3-key-secret, repo*-cipher-pass) is under @@PGBACKREST_ETC@@*"
+fi
 
 for s in "${secrets[@]}"; do
   if grep -rqsF --exclude-dir=proc --exclude-dir=sys -- "$s" "$r/etc" "$r/var" "$r/home" "$r/root" "$r/opt" "$r/usr/local" 2>/dev/null; then

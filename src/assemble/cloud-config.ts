@@ -1,11 +1,13 @@
 import { octalMode, type FileEntry } from '../lib/file.js';
 import { toYaml } from '../lib/yaml.js';
 import { PORTS, type ClusterModel, type NodeModel } from '../model/model.js';
-import { CONFIG_PATHS, ROLE_UNITS, UNITS } from '../node/contract.js';
+import { BACKUP, CONFIG_PATHS, ROLE_UNITS, UNITS } from '../node/contract.js';
+import { backupUnitFiles, backupUnitsToStart } from '../render/backup-units.js';
 import { etcdClientUrl, etcdFiles, etcdPeerUrl } from '../render/etcd.js';
 import { haproxyFile } from '../render/haproxy.js';
 import { keepalivedFile } from '../render/keepalived.js';
 import { patroniFile } from '../render/patroni.js';
+import { pgbackrestFiles } from '../render/pgbackrest.js';
 import { peersFiles } from '../render/peers.js';
 import type { NodeScript } from '../render/scripts.js';
 import { tlsFiles } from '../render/tls.js';
@@ -42,9 +44,28 @@ function etcdBootstrap(model: ClusterModel, node: NodeModel, secrets: Secrets, s
   };
 }
 
+/**
+ * With the backup section: pgBackRest's files, the backup scripts (the job, the replica method, the custom
+ * bootstrap of pgha restore), the job's units and timers, started with the node's other services.
+ */
+function backupBootstrap(model: ClusterModel, node: NodeModel, secrets: Secrets, scripts: NodeScriptFiles): { files: FileEntry[]; units: string[] } {
+  if (!model.backup) return { files: [], units: [] };
+  return {
+    files: [
+      scripts['pgha-backup'],
+      scripts['pgha-restorereplica'],
+      scripts['pgha-restorecluster'],
+      ...pgbackrestFiles(model, node, postgresNodeSecrets(secrets, node)),
+      ...backupUnitFiles(model.backup),
+    ],
+    units: backupUnitsToStart(),
+  };
+}
+
 function postgresBootstrap(model: ClusterModel, node: NodeModel, secrets: Secrets, scripts: NodeScriptFiles): RoleBootstrap {
   const view = postgresNodeSecrets(secrets, node);
   const run = scripts['pgha-node'].path;
+  const backup = backupBootstrap(model, node, secrets, scripts);
   return {
     files: [
       ...tlsFiles(node, view.tls),
@@ -58,10 +79,11 @@ function postgresBootstrap(model: ClusterModel, node: NodeModel, secrets: Secret
       haproxyFile(model),
       keepalivedFile(model, node, view.keepalivedAuthPass),
       ...peersFiles(model, node),
+      ...backup.files,
     ],
     steps: [
       [run, 'drop-default-cluster'],
-      [run, 'start', ...ROLE_UNITS.postgres, UNITS.peers],
+      [run, 'start', ...ROLE_UNITS.postgres, UNITS.peers, ...backup.units],
       [run, 'wait-patroni', `https://${node.ip}:${PORTS.patroniRest}/health`],
     ],
   };
@@ -79,7 +101,8 @@ export function userDataConfig(model: ClusterModel, node: NodeModel, secrets: Se
   const config = {
     hostname: node.name,
     preserve_hostname: false,
-    manage_etc_hosts: true,
+    // a seed that writes /etc/hosts (the backup store's name) owns it: cloud-init would write it again at every boot
+    manage_etc_hosts: !role.files.some((f) => f.path === BACKUP.hosts),
     ssh_pwauth: false,
     disable_root: true,
     // no keys, no login user: `users: []` keeps cloud-init from creating the image's default user (Ubuntu's ubuntu)

@@ -9,10 +9,10 @@ export interface MembershipOptions extends Partial<OutputOptions> {
   tags?: string;
 }
 
-/** The spec file a membership change is recorded in (the node's generation). */
-export function specFileFor(command: string, spec: string | undefined): string {
+/** The spec file a change is recorded in (a node's generation; a restore's target and namespace). */
+export function specFileFor(command: string, spec: string | undefined, what = 'the node\'s generation'): string {
   if (spec === undefined) {
-    throw new UserError(`pgha ${command} records the change in the spec file (the node's generation): give the spec file (pgha init writes the built-in one)`);
+    throw new UserError(`pgha ${command} records the change in the spec file (${what}): give the spec file (pgha init writes the built-in one)`);
   }
   return spec;
 }

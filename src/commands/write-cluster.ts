@@ -9,9 +9,9 @@ import { isWithin, realTarget, writeOutput, type AlongsideFile } from '../io/out
 import { loadTemplates } from '../io/package-data.js';
 import type { FileEntry } from '../lib/file.js';
 import type { Prepared } from '../model/prepare.js';
-import { secretsFromEnv } from '../secrets/env.js';
+import { backupSecretEnvName, secretsFromEnv } from '../secrets/env.js';
 import { readSecretsFile, secretsToYaml } from '../secrets/file.js';
-import { completeSecrets } from '../secrets/generate.js';
+import { completeSecrets, missingBackupSecrets } from '../secrets/generate.js';
 import type { PkiOptions } from '../secrets/pki.js';
 import { writtenFiles, type ClusterReport, type SecretsState } from './cluster-report.js';
 import { printWarnings, type Io } from './io.js';
@@ -90,6 +90,13 @@ async function renderAndWrite(prepared: Prepared, options: OutputOptions, io: Io
   const target = packerTarget(options.packerCompat);
   const completed = await completeSecrets(model, existing, { ...steps.certs, now: new Date(), lifetimes: model.tls });
   completed.warnings.forEach(warn);
+  const missing = missingBackupSecrets(model, completed.secrets);
+  if (missing.length > 0) {
+    throw new UserError(
+      `the backup section needs the object store's access key id and secret, which only you have: nothing was written`,
+      missing.map((f) => `add backup.${f} to ${secretsPath} (mode 0600), or set ${backupSecretEnvName(f)}`),
+    );
+  }
   const files = renderCluster(model, completed.secrets, loadTemplates(), target);
 
   const givenSchema = textOption(options.cloudInitSchema, '--cloud-init-schema');

@@ -1,6 +1,7 @@
 import { PG_CLUSTER } from '../node/contract.js';
 import { DEFAULTS, effectivePatroniTimings, type ClusterPatroni } from '../spec/field-defaults.js';
 import type { Role, Spec } from '../spec/types.js';
+import { buildBackup, type BackupModel } from './backup.js';
 import { flavorNamed, patroniTtlFloor, resolveFlavor, type Flavor, type FlavorPaths, type FlavorTable } from './flavors.js';
 import { deriveMac, parseCidr } from './net.js';
 
@@ -54,6 +55,8 @@ export interface ClusterModel {
   tls: { caDays: number; certificateDays: number };
   admin: { user: string; sshAuthorizedKeys: string[] };
   launch: { network: string; poolDir: string; vm: Record<Role, { memoryMiB: number; vcpus: number; diskGiB: number }> };
+  /** pgBackRest backups and archiving; absent without the spec's backup section. */
+  backup?: BackupModel;
 }
 
 const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -129,5 +132,6 @@ export function buildModel(spec: Spec, flavors: FlavorTable): ClusterModel {
       },
     },
     admin: { user: spec.admin?.user ?? DEFAULTS.adminUser, sshAuthorizedKeys: spec.admin?.sshAuthorizedKeys ?? [] },
+    ...(spec.backup ? { backup: buildBackup(spec) } : {}),
   };
 }

@@ -32,6 +32,33 @@ export const UNITS = {
   postgresPackage: 'postgresql.service',
   /** Written by the seed: keeps HAProxy's and Keepalived's member lists in step with Patroni's. */
   peers: 'pgha-peers.service',
+  /** pgBackRest's own TLS server (a repository host): disabled in the image, never started (pgha uses S3 stores). */
+  pgbackrestPackage: 'pgbackrest.service',
+} as const;
+
+/**
+ * pgBackRest, with the spec's backup section: its configuration (where pgBackRest looks by default; Debian's
+ * package ships the older /etc/pgbackrest.conf, read only when this one is missing), the repository's keys in
+ * its include folder (a key must be in exactly one file), the store's CA, the settings the backup job reads.
+ */
+export const BACKUP = {
+  /** The hygiene check looks for repository keys in everything that starts with it (/etc/pgbackrest.conf too). */
+  etc: '/etc/pgbackrest',
+  config: '/etc/pgbackrest/pgbackrest.conf',
+  secrets: '/etc/pgbackrest/conf.d/pgha-secrets.conf',
+  ca: `${PGHA_ETC}/backup-ca.crt`,
+  env: `${PGHA_ETC}/backup.env`,
+  /** Debian's package makes it, postgres-owned: asynchronous archive-push's queue. */
+  spoolDir: '/var/spool/pgbackrest',
+  hosts: '/etc/hosts',
+  /** The backup job: a template instance per kind (full, diff, ensure), started by the timers on every postgres node. */
+  unit: 'pgha-backup@.service',
+  timers: { full: 'pgha-backup-full.timer', diff: 'pgha-backup-diff.timer', ensure: 'pgha-backup-ensure.timer' },
+  /** Reports the repository's state at every boot (status file and journal), never failing the boot. */
+  checkUnit: 'pgha-backup-check.service',
+  /** Patroni's names for the replica method that restores from the repository and for the custom bootstrap of pgha restore. */
+  replicaMethod: 'pgbackrest',
+  restoreMethod: 'pgha_restore',
 } as const;
 
 /** A role's services from its packages: stopped and disabled in the image, started by the seed at first boot. */

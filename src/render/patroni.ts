@@ -4,6 +4,7 @@ import { patternRoot } from '../model/flavors.js';
 import { PORTS, type ClusterModel, type NodeModel } from '../model/model.js';
 import { ASSET_DIR, CONFIG_PATHS, PG_CLUSTER, SERVICE_USER, TLS_PATHS } from '../node/contract.js';
 import type { PostgresNodeSecrets } from '../secrets/node-view.js';
+import { patroniBackup } from './backup-patroni.js';
 
 export const PATRONI_REST_USER = 'patroni';
 
@@ -47,6 +48,7 @@ const VERIFY_FULL = { sslmode: 'verify-full', sslrootcert: TLS_PATHS.ca } as con
 export function renderPatroniConfig(model: ClusterModel, node: NodeModel, secrets: PostgresNodeSecrets): string {
   const pg = model.postgres.version;
   const paths = model.flavor.paths;
+  const backup = patroniBackup(model);
   const config = {
     scope: model.name,
     namespace: model.namespace,
@@ -80,11 +82,12 @@ export function renderPatroniConfig(model: ClusterModel, node: NodeModel, secret
         postgresql: {
           use_pg_rewind: true,
           use_slots: true,
-          parameters: { password_encryption: 'scram-sha-256', ...model.postgres.parameters },
+          parameters: { password_encryption: 'scram-sha-256', ...backup.parameters, ...model.postgres.parameters },
         },
       },
-      method: 'pgha_createcluster',
+      method: backup.bootstrapMethod ?? 'pgha_createcluster',
       pgha_createcluster: { command: `${ASSET_DIR}/pgha-createcluster ${pg} ${PG_CLUSTER}` },
+      ...backup.bootstrapSections,
       post_bootstrap: `${ASSET_DIR}/pgha-postbootstrap`,
     },
     postgresql: {
@@ -100,8 +103,10 @@ export function renderPatroniConfig(model: ClusterModel, node: NodeModel, secret
         replication: { username: 'replicator', password: secrets.replicationPassword, ...VERIFY_FULL },
         rewind: { username: 'rewind', password: secrets.rewindPassword, ...VERIFY_FULL },
       },
-      create_replica_methods: ['pgha_clonecluster'],
+      create_replica_methods: [...backup.replicaMethods, 'pgha_clonecluster'],
+      ...backup.replicaSections,
       pgha_clonecluster: { command: `${ASSET_DIR}/pgha-clonecluster ${pg} ${PG_CLUSTER}` },
+      ...backup.recoveryConf,
       remove_data_directory_on_rewind_failure: true,
       remove_data_directory_on_diverged_timelines: true,
       parameters: {
@@ -113,6 +118,7 @@ export function renderPatroniConfig(model: ClusterModel, node: NodeModel, secret
         ssl: 'on',
         ssl_cert_file: TLS_PATHS.cert,
         ssl_key_file: TLS_PATHS.key,
+        ...backup.parameters,
       },
       pg_hba: renderPgHba(model),
     },

@@ -4,6 +4,7 @@ import { patternRoot } from '../model/flavors.js';
 import type { ClusterModel } from '../model/model.js';
 import {
   ASSET_DIR,
+  BACKUP,
   BUILD,
   CONFIG_PATHS,
   NODE_NAME_PATTERN,
@@ -19,7 +20,18 @@ import {
 } from '../node/contract.js';
 
 /** The node scripts of assets/node/ that seeds install in ASSET_DIR. */
-export const NODE_SCRIPTS = ['pgha-node', 'pgha-createcluster', 'pgha-clonecluster', 'pgha-postbootstrap', 'pgha-check-haproxy', 'pgha-etcd-join', 'pgha-peers'] as const;
+export const NODE_SCRIPTS = [
+  'pgha-node',
+  'pgha-createcluster',
+  'pgha-clonecluster',
+  'pgha-postbootstrap',
+  'pgha-check-haproxy',
+  'pgha-etcd-join',
+  'pgha-peers',
+  'pgha-backup',
+  'pgha-restorereplica',
+  'pgha-restorecluster',
+] as const;
 export type NodeScript = (typeof NODE_SCRIPTS)[number];
 
 /** The provisioning scripts of assets/image/ that the Packer templates upload and run, in the order they run. */
@@ -38,7 +50,7 @@ export function scriptValues(model: ClusterModel): Record<string, string> {
   const patterns = model.flavorPathPatterns;
   // the scripts take the PostgreSQL version and cluster name as arguments: $version and $name
   const inScript = (p: string) => p.replaceAll('{pg}', '$version').replaceAll('{cluster}', '$name');
-  const seedPaths = [CONFIG_PATHS.patroni, CONFIG_PATHS.keepalived, PGHA_ETC, STATE_DIR, CONFIG_PATHS.etcdDropin, ASSET_DIR];
+  const seedPaths = [CONFIG_PATHS.patroni, CONFIG_PATHS.keepalived, PGHA_ETC, STATE_DIR, CONFIG_PATHS.etcdDropin, ASSET_DIR, BACKUP.config, BACKUP.secrets];
   return {
     STATE_DIR,
     SENTINEL_FILE,
@@ -59,6 +71,10 @@ export function scriptValues(model: ClusterModel): Record<string, string> {
     HAPROXY_UNIT: UNITS.haproxy,
     KEEPALIVED_UNIT: UNITS.keepalived,
     POSTGRES_PACKAGE_UNIT: UNITS.postgresPackage,
+    PGBACKREST_PACKAGE_UNIT: UNITS.pgbackrestPackage,
+    BACKUP_ENV: BACKUP.env,
+    BACKUP_SPOOL: BACKUP.spoolDir,
+    PGBACKREST_ETC: BACKUP.etc,
     ETCD_USER: SERVICE_USER.etcd,
     POSTGRES_USER: SERVICE_USER.postgres,
     ETCD_DATA_DIR: paths.etcdDataDir,

@@ -1,6 +1,6 @@
 import { UserError } from '../errors.js';
 import { pairProblem } from './pki.js';
-import { FIXED_KEYS, type Secrets } from './types.js';
+import { BACKUP_SECRET_FIELDS, FIXED_KEYS, type Secrets } from './types.js';
 
 const isMapping = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 // Secrets go unquoted into shell-sourced and other config files: letters and digits only.
@@ -28,13 +28,27 @@ function checkTls(tls: unknown, where: string): void {
 }
 
 /**
+ * The backup section: the store's access key id and secret are the user's (AWS secrets hold / and +), so any
+ * printable ASCII without spaces, which pgBackRest's configuration file carries as written.
+ */
+function checkBackupSecrets(backup: unknown, where: string): void {
+  if (!isMapping(backup)) throw new UserError(`${where}: backup must be a mapping (s3Key, s3KeySecret, cipherPass)`);
+  for (const [field, v] of Object.entries(backup)) {
+    if (!(BACKUP_SECRET_FIELDS as readonly string[]).includes(field)) throw new UserError(`${where}: backup.${field} is not a field pgha knows (${BACKUP_SECRET_FIELDS.join(', ')}): remove it or fix its spelling`);
+    if (typeof v !== 'string' || !/^[\x21-\x7e]{1,1024}$/.test(v)) {
+      throw new UserError(`${where}: backup.${field} must be printable ASCII without spaces (at most 1024 characters): fix it`);
+    }
+  }
+}
+
+/**
  * Checks the shape of secrets read from a file or the environment (`where` names it); the messages name
  * fields, never values.
  */
 export function checkSecrets(data: unknown, where: string): Partial<Secrets> {
   if (!isMapping(data)) throw new UserError(`${where}: not a secrets file (expected a mapping): fix or remove it`);
   // another YAML file given as --secrets (or linked to) must not be taken for an empty one and overwritten
-  const unknown = Object.keys(data).filter((k) => !(FIXED_KEYS as string[]).includes(k) && k !== 'users' && k !== 'tls');
+  const unknown = Object.keys(data).filter((k) => !(FIXED_KEYS as string[]).includes(k) && k !== 'users' && k !== 'backup' && k !== 'tls');
   if (unknown.length > 0) {
     throw new UserError(`${where}: not a pgha secrets file (it has ${unknown.slice(0, 3).join(', ')}, which pgha does not write): give the cluster's secrets file, or a path where none exists`);
   }
@@ -52,6 +66,7 @@ export function checkSecrets(data: unknown, where: string): Partial<Secrets> {
       if (!safe(v)) throw new UserError(`${where}: users.${name} may hold only letters and digits: change it, or delete it to have one generated`);
     }
   }
+  if (data.backup !== undefined) checkBackupSecrets(data.backup, where);
   if (data.tls !== undefined) checkTls(data.tls, where);
   return data as Partial<Secrets>;
 }

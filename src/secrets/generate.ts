@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { ClusterModel } from '../model/model.js';
 import { completePki, type PkiOptions } from './pki.js';
-import { FIXED_KEYS, FIXED_SECRETS, type Secrets } from './types.js';
+import { FIXED_KEYS, FIXED_SECRETS, type BackupSecretField, type BackupSecrets, type Secrets } from './types.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -33,7 +33,7 @@ export async function completeSecrets(model: ClusterModel, existing: Partial<Sec
       changed = true;
       return [k, randomSecret(FIXED_SECRETS[k])];
     }),
-  ) as Omit<Secrets, 'users' | 'tls'>;
+  ) as Omit<Secrets, 'users' | 'backup' | 'tls'>;
   const users: Record<string, string> = { ...(existing?.users ?? {}) };
   for (const u of model.postgres.users) {
     if (!users[u.name]) {
@@ -41,11 +41,23 @@ export async function completeSecrets(model: ClusterModel, existing: Partial<Sec
       changed = true;
     }
   }
+  let backup: BackupSecrets | undefined = existing?.backup;
+  if (model.backup?.encryption && !backup?.cipherPass) {
+    backup = { ...backup, cipherPass: randomSecret(64) };
+    changed = true;
+  }
   const { pki, issued, warnings } = await completePki(model, existing?.tls, pkiOptions);
   return {
-    secrets: { ...fixed, users: Object.fromEntries(Object.entries(users).sort(([a], [b]) => (a < b ? -1 : 1))), tls: pki },
+    secrets: { ...fixed, users: Object.fromEntries(Object.entries(users).sort(([a], [b]) => (a < b ? -1 : 1))), ...(backup ? { backup } : {}), tls: pki },
     changed: changed || issued.length > 0,
     issued,
     warnings,
   };
+}
+
+/** The backup secrets the model needs and the secrets lack: the access key id and secret, which only the user has. */
+export function missingBackupSecrets(model: ClusterModel, secrets: Partial<Secrets>): BackupSecretField[] {
+  if (!model.backup) return [];
+  const needed: BackupSecretField[] = ['s3Key', 's3KeySecret', ...(model.backup.encryption ? (['cipherPass'] as const) : [])];
+  return needed.filter((f) => !secrets.backup?.[f]);
 }

@@ -1,5 +1,5 @@
 import type { NodeModel } from '../model/model.js';
-import type { Secrets } from './types.js';
+import type { BackupSecrets, Secrets } from './types.js';
 
 /** What a node holds of the cluster's TLS: the CA's certificate (never its key), its own certificate and key. */
 export interface NodeTls {
@@ -24,6 +24,8 @@ export interface PostgresNodeSecrets {
   keepalivedAuthPass: string;
   /** Passwords of the spec's extra database users, by name. */
   users: Record<string, string>;
+  /** The backup repository's keys and cipher pass (with the spec's backup section). */
+  backup?: BackupSecrets;
 }
 
 export function nodeTls(secrets: Secrets, node: NodeModel): NodeTls {
@@ -45,5 +47,6 @@ export function postgresNodeSecrets(secrets: Secrets, node: NodeModel): Postgres
     restApiPassword: secrets.restApiPassword,
     keepalivedAuthPass: secrets.keepalivedAuthPass,
     users: secrets.users,
+    ...(secrets.backup ? { backup: secrets.backup } : {}),
   };
 }

@@ -23,6 +23,18 @@ export interface ClusterPki {
   nodes: Record<string, CertKey>;
 }
 
+/**
+ * The backup repository's S3 access key id and secret (the user's: pgha cannot make them) and the repository's
+ * cipher pass (generated when the spec asks for encryption).
+ */
+export interface BackupSecrets {
+  s3Key?: string;
+  s3KeySecret?: string;
+  cipherPass?: string;
+}
+export const BACKUP_SECRET_FIELDS = ['s3Key', 's3KeySecret', 'cipherPass'] as const;
+export type BackupSecretField = (typeof BACKUP_SECRET_FIELDS)[number];
+
 /** Every secret of a cluster. Kept in its own file (mode 0600), never in templates, images or logs. */
 export interface Secrets {
   superuserPassword: string;
@@ -34,6 +46,8 @@ export interface Secrets {
   etcdInitialClusterToken: string;
   /** Passwords of the spec's extra database users, by user name. */
   users: Record<string, string>;
+  /** With the spec's backup section. */
+  backup?: BackupSecrets;
   tls: ClusterPki;
 }
 

@@ -1,5 +1,6 @@
-import { isMap, isSeq, type Document } from 'yaml';
+import { isMap, isSeq, Scalar, type Document } from 'yaml';
 import { UserError } from '../errors.js';
+import { DEFAULTS } from './field-defaults.js';
 import { parseSpecDocument, specData } from './load.js';
 import type { NodeSpec, Role } from './types.js';
 
@@ -48,4 +49,30 @@ export function addNode(text: string, source: string, node: { name: string; role
   if (isSeq(nodes) && nodes.items.length > 0 && isMap(nodes.items[0]) && nodes.items[0].flow) item.flow = true;
   doc.addIn(['nodes'], item);
   return result(doc, source);
+}
+
+/** The Patroni namespace of the next restore: `/service/` → `/service/restore1/` → `/service/restore2/`. */
+export function nextRestoreNamespace(namespace: string): string {
+  const m = /^(.*\/)restore(\d+)\/$/.exec(namespace);
+  return m ? `${m[1]}restore${Number(m[2]) + 1}/` : `${namespace}restore1/`;
+}
+
+/**
+ * pgha restore: the cluster is rebuilt from its backup repository up to `to` (`latest` or a time with its zone),
+ * in a Patroni namespace of its own, so that the old cluster's keys in etcd (its `initialize` key would make
+ * the new nodes wait for a leader forever) stop nothing and need no one to delete them first.
+ */
+export function restoreCluster(text: string, source: string, to: string): SpecEdit & { namespace: { old: string; new: string } } {
+  const doc = parseSpecDocument(text, source);
+  if (!isMap(doc.get('backup'))) {
+    throw new UserError(`${source}: no backup section: pgha restore rebuilds a cluster from its backup repository (see README "Backups and recovery")`);
+  }
+  const old = String(doc.getIn(['cluster', 'namespace']) ?? DEFAULTS.namespace);
+  const namespace = nextRestoreNamespace(old);
+  doc.setIn(['cluster', 'namespace'], namespace);
+  // quoted: a YAML 1.1 reader would take an unquoted time for a timestamp
+  const target = new Scalar(to);
+  target.type = Scalar.QUOTE_SINGLE;
+  doc.setIn(['backup', 'restore', 'to'], target);
+  return { ...result(doc, source), namespace: { old, new: namespace } };
 }

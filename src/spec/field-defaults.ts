@@ -23,6 +23,15 @@ export const DEFAULTS = {
   /** A CA for ten years; node certificates for one, renewed with pgha certs renew. */
   tls: { caDays: 3650, certificateDays: 365 },
   adminUser: 'pgha',
+  /** Two weekly full backups, a differential on the other days, a WAL segment at least every minute. */
+  backup: {
+    port: 443,
+    uriStyle: 'host',
+    retention: { full: 2, diff: 6 },
+    schedule: { full: 'Sun *-*-* 01:00:00', diff: 'Mon..Sat *-*-* 01:00:00' },
+    archiveTimeout: 60,
+    encryption: false,
+  },
   launch: {
     poolDir: '/var/lib/libvirt/images',
     etcd: { memoryMiB: 1024, vcpus: 1, diskGiB: 8 },

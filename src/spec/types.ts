@@ -31,6 +31,33 @@ export interface VmSpec {
   diskGiB?: number;
 }
 
+/** Backups and point-in-time recovery with pgBackRest to an S3-compatible object store (README "Backups and recovery"). */
+export interface BackupSpec {
+  repository: {
+    /** Host name of the S3 endpoint: no scheme, port or path, not an IP address (pgBackRest 2.45 ignores IP addresses in certificates). */
+    endpoint: string;
+    port?: number;
+    /** The endpoint's IPv4 address, written to the postgres nodes' /etc/hosts (when DNS does not know the name). */
+    address?: string;
+    bucket: string;
+    region: string;
+    /** Prefix of the repository in the bucket. Default: /pgha/<cluster name>. */
+    path?: string;
+    uriStyle?: 'host' | 'path';
+    /** PEM of the CA that signed the endpoint's certificate, when the images' trust store does not have it. */
+    caCertificate?: string;
+  };
+  retention?: { full?: number; diff?: number };
+  /** systemd OnCalendar expressions. */
+  schedule?: { full?: string; diff?: string };
+  /** Seconds: PostgreSQL's archive_timeout, the bound on what a loss of every PostgreSQL machine loses. */
+  archiveTimeout?: number;
+  /** Repository encryption (aes-256-cbc) with a cipher pass generated with the secrets. */
+  encryption?: boolean;
+  /** Written by pgha restore: the cluster is built from the repository, up to this time or `latest`. */
+  restore?: { to: string };
+}
+
 export interface Spec {
   cluster: {
     name: string;
@@ -90,4 +117,5 @@ export interface Spec {
     user?: string;
     sshAuthorizedKeys?: string[];
   };
+  backup?: BackupSpec;
 }

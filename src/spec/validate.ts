@@ -1,4 +1,5 @@
 import { flavorNamed, type FlavorTable } from '../model/flavors.js';
+import { checkBackup } from './check-backup.js';
 import { checkAddresses, checkDuplicates, checkNetwork, checkTimings, checkTopology } from './checks.js';
 import { checkPostgres } from './check-postgres.js';
 import { checkAdmin, checkHaproxy } from './check-services.js';
@@ -85,6 +86,7 @@ export function validateSpec(raw: unknown, rules: SpecRules): ValidationResult {
   checkText(spec, out);
   checkHaproxy(spec, out);
   checkAdmin(spec, out);
+  checkBackup(spec, out);
   const diagnostics = sortDiagnostics(out);
   return diagnostics.some((d) => d.severity === 'error') ? { diagnostics } : { spec, diagnostics };
 }

@@ -6,7 +6,7 @@
  * is not changed). Needs root.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -18,10 +18,11 @@ import { renderCluster } from '../../src/assemble/cluster.js';
 import { cloudConfigValidator, findCloudConfigSchema } from '../../src/io/cloud-config-schema.js';
 import type { FileEntry } from '../../src/lib/file.js';
 import { buildModel } from '../../src/model/model.js';
+import { packagePath } from '../../src/paths.js';
 import { BUILT_IN_SPEC } from '../../src/spec/built-in.js';
 import type { Spec } from '../../src/spec/types.js';
 import { validateSpec } from '../../src/spec/validate.js';
-import { etcOverlayMount, FLAVORS, parseUserData, RULES, secretsFor, TEMPLATES, TEST_SECRETS, writeFile, writeNodeScripts } from '../helpers.js';
+import { BACKUP_SPEC, etcOverlayMount, FLAVORS, parseUserData, RULES, secretsFor, TEMPLATES, TEST_SECRETS, writeFile, writeNodeScripts } from '../helpers.js';
 import { specWith, text } from '../text-arbitrary.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'pgha-checks-'));
@@ -67,6 +68,8 @@ const loopback: Spec = {
     { name: 'p1', role: 'postgres', ip: '127.0.0.21' },
     { name: 'p2', role: 'postgres', ip: '127.0.0.22' },
   ],
+  // archiving, replicas from the repository and the custom bootstrap of pgha restore, checked by Patroni too
+  backup: { ...structuredClone(BACKUP_SPEC), restore: { to: '2026-12-02 01:06:42.478817+00' } },
 };
 const debian = { ...structuredClone(BUILT_IN_SPEC), cluster: { ...BUILT_IN_SPEC.cluster, flavor: 'debian-12' } };
 const outputs = { default: await render(BUILT_IN_SPEC), debian: await render(debian), keys: await render(withKeys), loopback: await render(loopback) };
@@ -219,9 +222,17 @@ test('patroni --validate-config finds nothing but the known quirks of Patroni 3.
   }
 });
 
+test('the calendar events the spec check accepts are those systemd-analyze accepts (the unit test\'s lists)', () => {
+  const events = JSON.parse(readFileSync(packagePath('test', 'fixtures', 'calendar.json'), 'utf8')) as { accepted: string[]; refused: string[] };
+  const accepted = (e: string) => spawnSync('systemd-analyze', ['calendar', e], { encoding: 'utf8' }).status === 0;
+  for (const e of events.accepted) assert.ok(accepted(e), `systemd refuses ${e}`);
+  for (const e of events.refused) assert.not.ok(accepted(e), `systemd accepts ${JSON.stringify(e)}`);
+});
+
 test('the node scripts, filled in, pass shellcheck', () => {
   const scripts = writeNodeScripts(join(tmp, 'scripts'));
-  for (const name of ['pgha-node', 'pgha-createcluster', 'pgha-clonecluster', 'pgha-check-haproxy'] as const) {
+  const shell = ['pgha-node', 'pgha-createcluster', 'pgha-clonecluster', 'pgha-postbootstrap', 'pgha-check-haproxy', 'pgha-backup', 'pgha-restorereplica', 'pgha-restorecluster'] as const;
+  for (const name of shell) {
     const path = scripts[name];
     const r = spawnSync('shellcheck', [path], { encoding: 'utf8' });
     assert.is(r.status, 0, `${name}: ${r.stdout}${r.stderr}`);

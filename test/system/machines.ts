@@ -189,9 +189,15 @@ interface ClusterFile {
 
 /**
  * Renders `spec` with pgha (as a user would, into a temporary folder with its secrets), creates a network for
- * its subnet and one machine per node, and starts them all at once.
+ * its subnet and one machine per node, and starts them all at once. `beforeMachines` runs once the network
+ * exists (a service of the test host that listens on its gateway address).
  */
-export async function startCluster(name: string, spec: string, stack: Stack = STACKS.debian12): Promise<Cluster> {
+export async function startCluster(
+  name: string,
+  spec: string,
+  stack: Stack = STACKS.debian12,
+  options: { beforeMachines?: () => Promise<void> } = {},
+): Promise<Cluster> {
   const dir = mkdtempSync(join(tmpdir(), `pgha-${name}-`));
   writeFileSync(join(dir, 'spec.yaml'), spec);
   const pgha = (args: string[]) => {
@@ -257,6 +263,7 @@ export async function startCluster(name: string, spec: string, stack: Stack = ST
   };
 
   try {
+    await options.beforeMachines?.();
     // Started in parallel: "all machines started" is when the last start returned.
     await Promise.all(nodes.map(startMachine));
     const startedAt = Date.now();

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { userDataConfig, userDataFile } from '../../../src/assemble/cloud-config.js';
 import { nodeScriptFiles } from '../../../src/render/scripts.js';
-import { defaultModel, modelOf, parseUserData, TEMPLATES, TEST_SECRETS, writeFile, type CloudConfig } from '../../helpers.js';
+import { backupModel, defaultModel, modelOf, parseUserData, TEMPLATES, TEST_SECRETS, writeFile, type CloudConfig } from '../../helpers.js';
 import type { ClusterModel } from '../../../src/model/model.js';
 
 const NODE = '/usr/local/lib/pgha/pgha-node';
@@ -56,6 +56,29 @@ test('postgres user-data: exact files with owners and modes; the default cluster
     [NODE, 'wait-patroni', 'https://192.168.122.188:8008/health'],
     [NODE, 'done'],
   ]);
+});
+
+test('with the backup section a postgres node also gets pgBackRest, the backup scripts, units and timers (started with the services), and owns /etc/hosts', () => {
+  const cc = parsed('patroni2', backupModel());
+  assert.is(cc.manage_etc_hosts, false, 'cloud-init would write /etc/hosts again at every boot, without the store\'s name');
+  assert.is(parsed('patroni2').manage_etc_hosts, true);
+  assert.equal(cc.write_files.slice(15).map((f) => [f.path, f.owner, f.permissions]), [
+    ['/usr/local/lib/pgha/pgha-backup', 'root:root', '0755'],
+    ['/usr/local/lib/pgha/pgha-restorereplica', 'root:root', '0755'],
+    ['/usr/local/lib/pgha/pgha-restorecluster', 'root:root', '0755'],
+    ['/etc/pgbackrest/pgbackrest.conf', 'root:postgres', '0640'],
+    ['/etc/pgbackrest/conf.d/pgha-secrets.conf', 'root:postgres', '0640'],
+    ['/etc/pgha/backup-ca.crt', 'root:root', '0644'],
+    ['/etc/pgha/backup.env', 'root:root', '0644'],
+    ['/etc/hosts', 'root:root', '0644'],
+    ['/etc/systemd/system/pgha-backup@.service', 'root:root', '0644'],
+    ['/etc/systemd/system/pgha-backup-check.service', 'root:root', '0644'],
+    ['/etc/systemd/system/pgha-backup-full.timer', 'root:root', '0644'],
+    ['/etc/systemd/system/pgha-backup-diff.timer', 'root:root', '0644'],
+    ['/etc/systemd/system/pgha-backup-ensure.timer', 'root:root', '0644'],
+  ]);
+  assert.equal(cc.runcmd[1], [NODE, 'start', 'patroni.service', 'haproxy.service', 'keepalived.service', 'pgha-peers.service', 'pgha-backup-full.timer', 'pgha-backup-diff.timer', 'pgha-backup-ensure.timer', 'pgha-backup-check.service']);
+  assert.equal(parsed('etcd1', backupModel()).write_files, parsed('etcd1').write_files, 'etcd members know nothing of backups');
 });
 
 test('a replacement etcd member (generation above 0) joins the running cluster before it starts', () => {

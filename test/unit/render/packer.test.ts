@@ -43,16 +43,16 @@ test('provisioning runs the assets/image/ scripts in order, the hygiene check la
   assert.equal(steps, [
     `mkdir -p ${BUILD_DIR}`,
     'file upload',
-    `${BUILD_DIR}/install-packages.sh postgresql-16 patroni python3-etcd haproxy keepalived python3-psycopg2`,
+    `${BUILD_DIR}/install-packages.sh postgresql-16 patroni python3-etcd haproxy keepalived python3-psycopg2 pgbackrest`,
     `sudo ${BUILD_DIR}/configure-services.sh postgres`,
     `sudo ${BUILD_DIR}/package-versions.sh ${BUILD_DIR}/packages.tsv`,
     'file download',
     `sudo ${BUILD_DIR}/seal.sh`,
-    `sudo bash ${BUILD_DIR}/hygiene-check.sh --role postgres --build-user '' -- postgresql-16 patroni python3-etcd haproxy keepalived python3-psycopg2`,
+    `sudo bash ${BUILD_DIR}/hygiene-check.sh --role postgres --build-user '' -- postgresql-16 patroni python3-etcd haproxy keepalived python3-psycopg2 pgbackrest`,
   ]);
   assert.equal(t.build.provisioner[2].shell.environment_vars, ['APT_PROXY=${var.apt_proxy}'], 'Packer quotes the proxy value');
   assert.is(t.build.provisioner[2].shell.execute_command, 'chmod +x {{ .Path }}; sudo {{ .Vars }} {{ .Path }}');
-  assert.is(t.source.qemu.postgres.shutdown_command, `sudo ${BUILD_DIR}/finish.sh postgres postgresql-16 patroni python3-etcd haproxy keepalived python3-psycopg2`);
+  assert.is(t.source.qemu.postgres.shutdown_command, `sudo ${BUILD_DIR}/finish.sh postgres postgresql-16 patroni python3-etcd haproxy keepalived python3-psycopg2 pgbackrest`);
   assert.equal(t.build['post-processor'], [{ manifest: { output: '${var.manifest_path}', strip_path: false, custom_data: { role: 'postgres', flavor: 'ubuntu-24.04' } } }]);
   assert.ok(tpl('etcd').source.qemu.etcd.shutdown_command.endsWith('finish.sh etcd etcd-server etcd-client'));
 });

@@ -20,7 +20,8 @@ test('the values: the node contract and the flavour\'s paths, as the scripts spe
   assert.is(v.PG_BIN_DIR, '/usr/lib/postgresql/$version/bin');
   assert.is(v.PG_DATA_ROOT, '/var/lib/postgresql');
   assert.is(v.ETCD_HOME, '/var/lib/etcd');
-  assert.is(v.SEED_PATHS, 'etc/patroni/config.yml etc/keepalived/keepalived.conf etc/pgha var/lib/pgha etc/systemd/system/etcd.service.d/pgha.conf usr/local/lib/pgha');
+  assert.is(v.SEED_PATHS, 'etc/patroni/config.yml etc/keepalived/keepalived.conf etc/pgha var/lib/pgha etc/systemd/system/etcd.service.d/pgha.conf usr/local/lib/pgha etc/pgbackrest/pgbackrest.conf etc/pgbackrest/conf.d/pgha-secrets.conf');
+  assert.equal([v.BACKUP_ENV, v.BACKUP_SPOOL, v.PGBACKREST_ETC, v.PGBACKREST_PACKAGE_UNIT], ['/etc/pgha/backup.env', '/var/spool/pgbackrest', '/etc/pgbackrest', 'pgbackrest.service']);
   for (const name of FLAVORS.keys()) assert.equal(Object.keys(scriptValues(modelOf((s) => (s.cluster.flavor = name)))).sort(), Object.keys(v).sort(), name);
 });
 
@@ -34,7 +35,7 @@ test('node scripts: installed in /usr/local/lib/pgha, executable, filled in; ima
   assert.match(node['pgha-node'].content, /\nSTATE=\/var\/lib\/pgha\nSENTINEL=\$STATE\/bootstrap\.done\n/);
   const image = imageScriptFiles(defaultModel(), TEMPLATES.scripts);
   assert.equal(image.map((f) => [f.path, f.mode]), IMAGE_SCRIPTS.map((n) => [`packer/scripts/${n}`, 0o755]));
-  assert.match(image.find((f) => f.path.endsWith('configure-services.sh'))!.content, /stop_disable patroni\.service haproxy\.service keepalived\.service postgresql\.service\n/);
+  assert.match(image.find((f) => f.path.endsWith('configure-services.sh'))!.content, /stop_disable patroni\.service haproxy\.service keepalived\.service postgresql\.service pgbackrest\.service\n/);
 });
 
 test.run();

@@ -17,6 +17,9 @@ test('each problem names where the secrets came from and the field, never the va
     [{ users: ['HiddenValue'] }, /^env: users must be a mapping of user name to password$/],
     [{ users: { app: 'Hidden Value' } }, /^env: users\.app may hold only letters and digits/],
     [{ tls: 'HiddenValue' }, /^env: tls must be a mapping/],
+    [{ backup: 'HiddenValue' }, /^env: backup must be a mapping \(s3Key, s3KeySecret, cipherPass\)/],
+    [{ backup: { s3key: 'HiddenValue' } }, /^env: backup\.s3key is not a field pgha knows/],
+    [{ backup: { s3KeySecret: 'Hidden Value' } }, /^env: backup\.s3KeySecret must be printable ASCII without spaces/],
     [{ tls: { ca: { cert: TEST_SECRETS.tls.ca.cert, key: TEST_SECRETS.tls.admin.key } } }, /^env: tls\.ca\.key is not the private key of cert/],
   ];
   for (const [data, message] of cases) {

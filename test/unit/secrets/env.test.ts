@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { toYaml } from '../../../src/lib/yaml.js';
-import { secretEnvName, secretsFromEnv, TLS_ENV } from '../../../src/secrets/env.js';
-import { FIXED_KEYS } from '../../../src/secrets/types.js';
+import { backupSecretEnvName, secretEnvName, secretsFromEnv, TLS_ENV } from '../../../src/secrets/env.js';
+import { BACKUP_SECRET_FIELDS, FIXED_KEYS } from '../../../src/secrets/types.js';
 import { TEST_SECRETS, userErrorOf } from '../../helpers.js';
 
 test('each fixed secret has its variable; users and the tls section theirs', () => {
@@ -15,6 +15,15 @@ test('each fixed secret has its variable; users and the tls section theirs', () 
     'PGHA_SECRET_ETCD_INITIAL_CLUSTER_TOKEN',
   ]);
   assert.is(TLS_ENV, 'PGHA_SECRET_TLS');
+  assert.equal(BACKUP_SECRET_FIELDS.map(backupSecretEnvName), ['PGHA_SECRET_BACKUP_S3_KEY', 'PGHA_SECRET_BACKUP_S3_KEY_SECRET', 'PGHA_SECRET_BACKUP_CIPHER_PASS']);
+});
+
+test('the backup repository\'s keys from variables, over the file\'s (an AWS secret holds / and +)', () => {
+  const s = secretsFromEnv({ PGHA_SECRET_BACKUP_S3_KEY_SECRET: 'wJal/Rx+Y' }, { backup: { s3Key: 'AKIA1', s3KeySecret: 'old' } });
+  assert.equal(s, { backup: { s3Key: 'AKIA1', s3KeySecret: 'wJal/Rx+Y' }, users: {} });
+  const e = userErrorOf(() => secretsFromEnv({ PGHA_SECRET_BACKUP_S3_KEY: 'has space' }, undefined));
+  assert.match(e.message, /backup\.s3Key must be printable ASCII without spaces/);
+  assert.not.match(e.message, /has space/);
 });
 
 test('no PGHA_SECRET_* variable: the file\'s secrets, untouched', () => {

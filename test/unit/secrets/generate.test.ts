@@ -1,10 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildModel } from '../../../src/model/model.js';
-import { completeSecrets, randomSecret } from '../../../src/secrets/generate.js';
+import { completeSecrets, missingBackupSecrets, randomSecret } from '../../../src/secrets/generate.js';
 import type { Secrets } from '../../../src/secrets/types.js';
 import { BUILT_IN_SPEC } from '../../../src/spec/built-in.js';
-import { FLAVORS, TEST_NOW } from '../../helpers.js';
+import { backupModel, FLAVORS, TEST_NOW } from '../../helpers.js';
 
 const ALNUM = /^[A-Za-z0-9]+$/;
 const FIXED = ['superuserPassword', 'replicationPassword', 'rewindPassword', 'restApiPassword', 'keepalivedAuthPass', 'etcdInitialClusterToken'] as const;
@@ -67,6 +67,20 @@ test('completeSecrets generates a password only for a new user', async () => {
   assert.match(secrets.users.app ?? '', /^[A-Za-z0-9]{32}$/);
   const { app: _app, ...others } = secrets.users;
   assert.equal({ ...secrets, users: others }, first);
+});
+
+test('with backup encryption a cipher pass is generated once and kept; the access keys are only ever the user\'s', async () => {
+  const m = backupModel();
+  const first = await completeSecrets(m, undefined, OPTS);
+  assert.match(first.secrets.backup?.cipherPass ?? '', /^[A-Za-z0-9]{64}$/);
+  assert.equal(missingBackupSecrets(m, first.secrets), ['s3Key', 's3KeySecret'], 'pgha cannot make them: the render is refused');
+  const given = structuredClone(first.secrets);
+  given.backup = { ...given.backup, s3Key: 'k', s3KeySecret: 's' };
+  const again = await completeSecrets(m, given, OPTS);
+  assert.equal([again.changed, again.secrets.backup], [false, given.backup]);
+  assert.equal(missingBackupSecrets(m, again.secrets), []);
+  assert.is((await completeSecrets(backupModel((b) => (b.encryption = false)), undefined, OPTS)).secrets.backup, undefined, 'no cipher pass without encryption');
+  assert.equal(missingBackupSecrets(model, {}), [], 'nothing is needed without the backup section');
 });
 
 test.run();

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { addNode, replaceNode } from '../../../src/spec/edit.js';
+import { addNode, nextRestoreNamespace, replaceNode, restoreCluster } from '../../../src/spec/edit.js';
 import { userErrorOf } from '../../helpers.js';
 
 const TEXT = `# my cluster
@@ -31,6 +31,19 @@ test('addNode: appended with generation 1 (its seed joins the running cluster); 
 
 test('replacing an unknown node names the nodes there are', () => {
   assert.match(userErrorOf(() => replaceNode(TEXT, 'c.yaml', 'e9', {})).message, /^c\.yaml: no node named e9; the nodes are e1, p1$/);
+});
+
+test('restoreCluster: the target (quoted) and a new Patroni namespace recorded, comments kept; a spec without backup is refused', () => {
+  const text = `${TEXT}backup:\n  # the store\n  repository: {endpoint: s3.example.net, bucket: b, region: r}\n`;
+  const e = restoreCluster(text, 'c.yaml', '2026-12-02 01:06:42+00');
+  assert.is(e.text, text.replace('cluster: {name: c}', 'cluster: {name: c, namespace: /service/restore1/}') + "  restore:\n    to: '2026-12-02 01:06:42+00'\n");
+  assert.equal(e.namespace, { old: '/service/', new: '/service/restore1/' });
+  assert.equal((e.raw as { backup: { restore: unknown } }).backup.restore, { to: '2026-12-02 01:06:42+00' });
+  const again = restoreCluster(e.text, 'c.yaml', 'latest');
+  assert.equal(again.namespace, { old: '/service/restore1/', new: '/service/restore2/' });
+  assert.match(again.text, /\n  restore:\n    to: 'latest'\n$/);
+  assert.match(userErrorOf(() => restoreCluster(TEXT, 'c.yaml', 'latest')).message, /^c\.yaml: no backup section: pgha restore rebuilds a cluster from its backup repository/);
+  assert.equal(['/pg/', '/pg/restore9/', '/a/restore1/b/'].map(nextRestoreNamespace), ['/pg/restore1/', '/pg/restore10/', '/a/restore1/b/restore1/']);
 });
 
 test.run();

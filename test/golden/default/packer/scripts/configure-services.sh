@@ -20,7 +20,7 @@ case $role in
     install -d -o etcd -g etcd -m 0700 /var/lib/etcd/default
     ;;
   postgres)
-    stop_disable patroni.service haproxy.service keepalived.service postgresql.service
+    stop_disable patroni.service haproxy.service keepalived.service postgresql.service pgbackrest.service
     # pg_dropcluster --stop waits for the server to stop before removing its data
     pg_lsclusters --no-header | while read -r version name _; do
       pg_dropcluster --stop "$version" "$name"

@@ -43,7 +43,7 @@ done
 
 case $role in
   etcd) units=(etcd.service) ;;
-  postgres) units=(patroni.service haproxy.service keepalived.service postgresql.service) ;;
+  postgres) units=(patroni.service haproxy.service keepalived.service postgresql.service pgbackrest.service) ;;
   *) echo "hygiene-check.sh: unknown role $role" >&2; exit 2 ;;
 esac
 for u in "${units[@]}"; do
@@ -51,13 +51,17 @@ for u in "${units[@]}"; do
   [[ $state == enabled* ]] && fail "$u is $state"
 done
 
-for f in etc/patroni/config.yml etc/keepalived/keepalived.conf etc/pgha var/lib/pgha etc/systemd/system/etcd.service.d/pgha.conf usr/local/lib/pgha; do
+for f in etc/patroni/config.yml etc/keepalived/keepalived.conf etc/pgha var/lib/pgha etc/systemd/system/etcd.service.d/pgha.conf usr/local/lib/pgha etc/pgbackrest/pgbackrest.conf etc/pgbackrest/conf.d/pgha-secrets.conf; do
   [[ -e $r/$f ]] && fail "/$f present: per-node configuration belongs in the seed"
 done
 grep -qs '^ETCD_INITIAL_CLUSTER_TOKEN=' "$r/etc/default/etcd" && fail "/etc/default/etcd holds a cluster token"
 [[ -n $(find "$r/var/lib/etcd" -mindepth 2 2>/dev/null) ]] && fail "etcd data present under /var/lib/etcd"
 [[ -n $(find "$r/var/lib/postgresql" -regextype posix-extended -regex "$r/var/lib/postgresql/[0-9]+/.+" 2>/dev/null) ]] && fail "PostgreSQL data present under /var/lib/postgresql"
 [[ -e $r/etc/apt/apt.conf.d/90pgha-build-proxy ]] && fail "build-time apt proxy configuration present"
+# the backup repository's keys belong in the seed's conf.d file, never in an image
+if grep -rqsE '^[[:space:]]*repo[0-9]+-(s3-key|s3-key-secret|cipher-pass)[[:space:]]*=' "$r/etc/pgbackrest"*; then
+  fail "a backup repository key (repo*-s3-key, repo*-s3-key-secret, repo*-cipher-pass) is under /etc/pgbackrest*"
+fi
 
 for s in "${secrets[@]}"; do
   if grep -rqsF --exclude-dir=proc --exclude-dir=sys -- "$s" "$r/etc" "$r/var" "$r/home" "$r/root" "$r/opt" "$r/usr/local" 2>/dev/null; then
