@@ -38,6 +38,10 @@ const HELP: Record<string, { writes: string; exits: [number, string][] }> = {
   add: { writes: `${WRITES_CLUSTER}; the spec (the new node)`, exits: EXIT_WRITE },
   restore: { writes: `${WRITES_CLUSTER}; the spec (backup.restore.to, the new Patroni namespace)`, exits: EXIT_WRITE },
   certs: { writes: `${WRITES_CLUSTER}, with the new certificates`, exits: EXIT_WRITE },
+  status: {
+    writes: 'nothing: it reads the spec and the secrets file (the CA, the admin client certificate) and asks every etcd and Patroni member',
+    exits: [[2, 'bad input: the spec, an option, no CA or admin certificate in the secrets file'], [4, 'degraded: a member down or unhealthy, no single leader, a replica lagging, a certificate within 30 days of its end'], [5, 'unreachable: no etcd and no Patroni member answered']],
+  },
   bake: {
     writes: 'DIR/images/<role>/*.qcow2 and DIR/images/manifest.json; --only prepare: DIR/images/build/ (a build seed and key) and the Packer commands',
     exits: [[2, 'bad input, or templates for Packer >= 1.7 with an older Packer'], [3, 'Packer or QEMU missing or failed (its last lines printed)'], [130, 'interrupted (Ctrl-C): no image left under its final name']],
@@ -82,6 +86,12 @@ function declare(io: Io) {
     cli.command('certs <action> [spec]', 'renew: issue every node and admin certificate again from the cluster CA, and write the seeds'),
     'Output folder (replaced whole), with each node\'s new files in DIR/nodes/<name>/tls/',
   ).action(async (action: string, spec: string | undefined, o) => (await import('./commands/certs.js')).certs(action, spec, o, run));
+  cli
+    .command('status [spec]', 'The running cluster from this machine: etcd and Patroni members, leaders, lag, certificate ends (exit 4 degraded, 5 unreachable)')
+    .option('--out <dir>', 'The render\'s output folder (finds the default secrets file when no spec is given)')
+    .option('--secrets <file>', 'The secrets file with the CA and the admin client certificate')
+    .option('--timeout <seconds>', 'How long each endpoint may take (default 2)')
+    .action(async (spec: string | undefined, o) => (await import('./commands/status.js')).status(spec, o, run));
   cli
     .command('bake [spec]', 'Bake the golden role images with Packer into DIR/images/')
     .option('--out <dir>', 'Output folder (images under DIR/images/)')
@@ -140,7 +150,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     }
     const result = (await cli.runMatchedCommand()) as CommandResult | undefined;
     if (result) printResult(io, cli.matchedCommandName!, result, Boolean(cli.options.json));
-    return EXIT.ok;
+    return result?.exitCode ?? EXIT.ok;
   } catch (e) {
     const f = failure(e);
     printFailure(io, cli.matchedCommandName, f, Boolean(cli.options.json));

@@ -1,5 +1,5 @@
 /** Exit codes, documented in the README. */
-export const EXIT = { ok: 0, bug: 1, user: 2, tool: 3, interrupted: 130 } as const;
+export const EXIT = { ok: 0, bug: 1, user: 2, tool: 3, degraded: 4, unreachable: 5, interrupted: 130 } as const;
 
 /** A problem with the user's input: printed without a stack, exit code 2. */
 export class UserError extends Error {

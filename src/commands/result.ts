@@ -12,6 +12,8 @@ export interface CommandResult {
   json: Record<string, unknown>;
   /** The same for a person. */
   lines: string[];
+  /** Not 0 when the command ran but found a problem (pgha status: degraded, unreachable). */
+  exitCode?: number;
 }
 
 /** A command that failed: its exit code, its lines for stderr, and what --json adds. */
@@ -59,7 +61,8 @@ export function commandIo(io: Io, json: () => boolean): Io {
 }
 
 export function printResult(io: Io, command: string, result: CommandResult, json: boolean): void {
-  if (json) io.out(JSON.stringify({ command, ok: true, ...result.json }, null, 2));
+  const exitCode = result.exitCode ?? 0;
+  if (json) io.out(JSON.stringify({ command, ok: exitCode === 0, ...(exitCode !== 0 ? { exitCode } : {}), ...result.json }, null, 2));
   else result.lines.forEach((l) => io.out(l));
 }
 

@@ -7,6 +7,7 @@
  * the README says to. `full: false` runs the formation, TLS, users, leader kill, replica replacement and added
  * node only (cluster.test.ts says which stack gets which).
  */
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import pg from 'pg';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SENTINEL_PATH } from '../../src/node/contract.js';
+import { PGHA_ARGV } from '../helpers.js';
 import {
   addReplica,
   etcdHealthy,
@@ -93,6 +95,19 @@ export function clusterSuite(title: string, stack: Stack, { subnet, extra = '', 
     }
   }
 
+  /** pgha status from the test host, as the operator runs it (its own process; the writer goes on): exit code and --json. */
+  function status(): Promise<{ code: number; doc: { health: string; problems: string[]; patroni: { name: string; role: string | null; version: string | null }[] } }> {
+    return new Promise((resolve, reject) => {
+      execFile(process.execPath, [...PGHA_ARGV, 'status', 'spec.yaml', '--json'], { cwd: cluster.dir, encoding: 'utf8' }, (e, stdout, stderr) => {
+        try {
+          resolve({ code: e ? Number(e.code) : 0, doc: JSON.parse(stdout) });
+        } catch {
+          reject(new Error(`pgha status: no JSON (exit ${e?.code ?? 0}): ${stderr}`));
+        }
+      });
+    });
+  }
+
   /** How a connection attempt ends: 'ok' or the error's message. */
   async function outcomeOf(attempt: () => Promise<unknown>): Promise<string> {
     try {
@@ -147,6 +162,15 @@ export function clusterSuite(title: string, stack: Stack, { subnet, extra = '', 
     }
     const version = await cluster.exec(leader, ['patroni', '--version']);
     assert.is(version.trim(), `patroni ${patroniVersionOf(stack)}`, 'the stack\'s Patroni');
+
+    const started = Date.now();
+    const st = await waitFor('pgha status healthy', 30_000, async () => {
+      const s = await status();
+      return s.code === 0 ? s : undefined;
+    });
+    report(`pgha status: healthy, exit 0 (${Date.now() - started} ms with its retries)`);
+    assert.equal(st.doc.patroni.filter((p) => p.role === 'leader').map((p) => p.name), [leader], 'pgha status names the leader');
+    assert.ok(st.doc.patroni.every((p) => p.version === patroniVersionOf(stack)), JSON.stringify(st.doc.patroni));
   });
 
   t('TLS everywhere: PostgreSQL, replication, Patroni\'s REST API and etcd refuse plain or unauthenticated clients; keys are private', async () => {
@@ -229,6 +253,11 @@ export function clusterSuite(title: string, stack: Stack, { subnet, extra = '', 
       await writer.ackAfter(killedAt + 5_000, 30_000);
       assert.ok(await etcdHealthy(cluster, cluster.nodes.filter((n) => n.role === 'etcd' && n.name !== 'etcd2')));
       assert.ok(await leaderOf(cluster), 'Patroni keeps its leader');
+      const started = Date.now();
+      const st = await status();
+      report(`pgha status with etcd2 dead: exit ${st.code} in ${Date.now() - started} ms`);
+      assert.is(st.code, 4, JSON.stringify(st.doc));
+      assert.ok(st.doc.problems.some((p) => p.startsWith(`etcd etcd2 (${ip('etcd2')}) is not healthy`)), st.doc.problems.join('\n'));
       await cluster.start('etcd2');
       await waitFor('3 healthy etcd members', 60_000, async () => ((await etcdHealthy(cluster)) ? true : undefined));
       assert.equal(await etcdMembers(cluster), ['etcd1', 'etcd2', 'etcd3']);

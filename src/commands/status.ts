@@ -1,0 +1,70 @@
+import { X509Certificate } from 'node:crypto';
+import { UserError } from '../errors.js';
+import { callJson, type ClientTls } from '../io/cluster-api.js';
+import { PORTS } from '../model/model.js';
+import { readSecretsFile } from '../secrets/file.js';
+import type { Io } from './io.js';
+import { prepare } from './load.js';
+import { textOption } from './options.js';
+import type { CommandResult } from './result.js';
+import { statusReport, type StatusFacts } from './status-report.js';
+import { defaultSecretsPath } from './write-cluster.js';
+
+export interface StatusOptions {
+  out?: string;
+  secrets?: string;
+  timeout?: string;
+}
+
+/** Seconds one endpoint may take, connect to last byte, by default. */
+export const DEFAULT_TIMEOUT_S = 2;
+
+function timeoutMs(value: unknown): number {
+  const text = textOption(value, '--timeout');
+  if (text === undefined) return DEFAULT_TIMEOUT_S * 1000;
+  const s = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || s <= 0 || s > 60) throw new UserError(`--timeout ${text}: give seconds, more than 0 and at most 60 (default ${DEFAULT_TIMEOUT_S})`);
+  return Math.round(s * 1000);
+}
+
+/**
+ * pgha status: the cluster seen from the operator's machine, with the admin client certificate and the CA
+ * from the secrets file: every etcd member's health and status, every Patroni member and the member list
+ * Patroni keeps, the certificates' ends. Every endpoint is asked at once, each bounded by --timeout; a dead
+ * member is a finding (exit 4), no answer at all exit 5. Nothing is written.
+ */
+export async function status(spec: string | undefined, options: StatusOptions, io: Io): Promise<CommandResult> {
+  const { model, specPath } = prepare(spec);
+  const limit = timeoutMs(options.timeout);
+  const secretsPath = textOption(options.secrets, '--secrets') ?? defaultSecretsPath(specPath, textOption(options.out, '--out') ?? 'out');
+  const { secrets, warning } = readSecretsFile(secretsPath);
+  if (warning) io.err(`warning: ${warning}`);
+  const pki = secrets?.tls;
+  if (!pki?.ca || !pki.admin) throw new UserError(`${secretsPath} has no cluster CA and admin certificate: give the secrets file of this cluster's render (--secrets FILE)`);
+  const tls: ClientTls = { ca: pki.ca.cert, cert: pki.admin.cert, key: pki.admin.key };
+  const call = (url: string, method?: 'POST') => callJson(url, tls, { timeoutMs: limit, ...(method ? { method, body: '{}' } : {}) });
+
+  const [etcd, patroni] = await Promise.all([
+    Promise.all(
+      model.etcdNodes.map(async (n) => {
+        const base = `https://${n.ip}:${PORTS.etcdClient}`;
+        const [health, st] = await Promise.all([call(`${base}/health`), call(`${base}/v3/maintenance/status`, 'POST')]);
+        return { name: n.name, ip: n.ip, health, status: st };
+      }),
+    ),
+    Promise.all(model.postgresNodes.map(async (n) => ({ name: n.name, ip: n.ip, member: await call(`https://${n.ip}:${PORTS.patroniRest}/patroni`) }))),
+  ]);
+  const first = patroni.find((p) => p.member.ok);
+  const facts: StatusFacts = {
+    etcd,
+    patroni,
+    ...(first ? { cluster: { from: first.name, answer: await call(`https://${first.ip}:${PORTS.patroniRest}/cluster`) } } : {}),
+    certificates: [
+      { name: 'the CA', notAfter: new Date(new X509Certificate(pki.ca.cert).validTo) },
+      { name: 'the admin client', notAfter: new Date(new X509Certificate(pki.admin.cert).validTo) },
+      ...Object.entries(pki.nodes ?? {}).map(([name, c]) => ({ name, notAfter: new Date(new X509Certificate(c.cert).validTo) })),
+    ],
+    timeoutMs: limit,
+  };
+  return statusReport(model, facts, new Date());
+}
