@@ -42,6 +42,10 @@ const HELP: Record<string, { writes: string; exits: [number, string][] }> = {
     writes: 'nothing: it reads the spec and the secrets file (the CA, the admin client certificate) and asks every etcd and Patroni member',
     exits: [[2, 'bad input: the spec, an option, no CA or admin certificate in the secrets file'], [4, 'degraded: a member down or unhealthy, no single leader, a replica lagging, a certificate within 30 days of its end'], [5, 'unreachable: no etcd and no Patroni member answered']],
   },
+  switchover: {
+    writes: 'nothing: it asks the leader\'s Patroni (POST /switchover with the REST password from the secrets file)',
+    exits: [[2, 'bad input: the spec, --to not a postgres node or with nofailover or the leader, no CA in the secrets file'], [4, 'refused: the cluster is not healthy (each problem listed), Patroni refused, or no new leader within 60 s']],
+  },
   bake: {
     writes: 'DIR/images/<role>/*.qcow2 and DIR/images/manifest.json; --only prepare: DIR/images/build/ (a build seed and key) and the Packer commands',
     exits: [[2, 'bad input, or templates for Packer >= 1.7 with an older Packer'], [3, 'Packer or QEMU missing or failed (its last lines printed)'], [130, 'interrupted (Ctrl-C): no image left under its final name']],
@@ -92,6 +96,14 @@ function declare(io: Io) {
     .option('--secrets <file>', 'The secrets file with the CA and the admin client certificate')
     .option('--timeout <seconds>', 'How long each endpoint may take (default 2)')
     .action(async (spec: string | undefined, o) => (await import('./commands/status.js')).status(spec, o, run));
+  cli
+    .command('switchover [spec]', 'The leader hands over to a replica through Patroni, from this machine (refused unless the cluster is healthy)')
+    .option('--to <node>', 'The new leader (default: Patroni chooses among the replicas without nofailover)')
+    .option('--wait', 'Return once a write through the VIP reaches the new leader, with the time that took')
+    .option('--out <dir>', 'The render\'s output folder (finds the default secrets file when no spec is given)')
+    .option('--secrets <file>', 'The secrets file with the CA, the admin client certificate and the REST password')
+    .option('--timeout <seconds>', 'How long each endpoint may take for the health check before (default 2)')
+    .action(async (spec: string | undefined, o) => (await import('./commands/switchover.js')).switchover(spec, o, run));
   cli
     .command('bake [spec]', 'Bake the golden role images with Packer into DIR/images/')
     .option('--out <dir>', 'Output folder (images under DIR/images/)')

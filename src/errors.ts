@@ -25,6 +25,14 @@ export class Interrupted extends Error {
   }
 }
 
+/** The running cluster is not in a state for the change asked (pgha switchover on a degraded cluster): exit code 4. */
+export class ClusterRefused extends Error {
+  constructor(message: string, readonly details: string[] = []) {
+    super(message);
+    this.name = 'ClusterRefused';
+  }
+}
+
 /** The system refused a file operation pgha needed (a read-only or full file system, a busy mount point): exit code 3. */
 export class EnvironmentError extends Error {
   constructor(message: string) {

@@ -1,4 +1,4 @@
-import { EnvironmentError, EXIT, Interrupted, ToolError, UserError } from '../errors.js';
+import { ClusterRefused, EnvironmentError, EXIT, Interrupted, ToolError, UserError } from '../errors.js';
 import { SpecError, splitHint, type Diagnostic } from '../spec/diagnostic.js';
 import type { Io } from './io.js';
 
@@ -49,6 +49,7 @@ export function failure(e: unknown): Failure {
   if (e instanceof ToolError) {
     return { exitCode: EXIT.tool, lines: [`pgha: ${e.message}`, ...(e.outputTail ? [e.outputTail] : [])], json: doc(e.message, e.outputTail ? e.outputTail.split('\n') : []) };
   }
+  if (e instanceof ClusterRefused) return { exitCode: EXIT.degraded, lines: [`pgha: ${e.message}`, ...e.details.map((d) => `  ${d}`)], json: doc(e.message, e.details) };
   if (e instanceof EnvironmentError) return { exitCode: EXIT.tool, lines: [`pgha: ${e.message}`], json: doc(e.message) };
   if (e instanceof Error && e.name === 'CACError') return { exitCode: EXIT.user, lines: [`pgha: ${e.message}: run pgha --help`], json: doc(e.message) };
   const stack = e instanceof Error ? e.stack : String(e);

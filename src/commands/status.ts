@@ -1,8 +1,9 @@
 import { X509Certificate } from 'node:crypto';
 import { UserError } from '../errors.js';
-import { callJson, type ClientTls } from '../io/cluster-api.js';
-import { PORTS } from '../model/model.js';
+import { callJson, type Answer, type CallOptions, type ClientTls } from '../io/cluster-api.js';
+import { PORTS, type ClusterModel } from '../model/model.js';
 import { readSecretsFile } from '../secrets/file.js';
+import type { Secrets } from '../secrets/types.js';
 import type { Io } from './io.js';
 import { prepare } from './load.js';
 import { textOption } from './options.js';
@@ -27,28 +28,31 @@ function timeoutMs(value: unknown): number {
   return Math.round(s * 1000);
 }
 
-/**
- * pgha status: the cluster seen from the operator's machine, with the admin client certificate and the CA
- * from the secrets file: every etcd member's health and status, every Patroni member and the member list
- * Patroni keeps, the certificates' ends. Every endpoint is asked at once, each bounded by --timeout; a dead
- * member is a finding (exit 4), no answer at all exit 5. Nothing is written.
- */
-export async function status(spec: string | undefined, options: StatusOptions, io: Io): Promise<CommandResult> {
-  const { model, specPath } = prepare(spec);
+/** What pgha status and pgha switchover start from: the endpoints' answers, and the operator's credentials. */
+export interface Gathered {
+  facts: StatusFacts;
+  tls: ClientTls;
+  secrets: Partial<Secrets>;
+  call: (url: string, options?: Partial<CallOptions>) => Promise<Answer>;
+}
+
+/** Asks every etcd and Patroni member at once, each within the timeout (see status). */
+export async function gather(model: ClusterModel, specPath: string | undefined, options: StatusOptions, io: Io): Promise<Gathered> {
   const limit = timeoutMs(options.timeout);
   const secretsPath = textOption(options.secrets, '--secrets') ?? defaultSecretsPath(specPath, textOption(options.out, '--out') ?? 'out');
   const { secrets, warning } = readSecretsFile(secretsPath);
   if (warning) io.err(`warning: ${warning}`);
   const pki = secrets?.tls;
-  if (!pki?.ca || !pki.admin) throw new UserError(`${secretsPath} has no cluster CA and admin certificate: give the secrets file of this cluster's render (--secrets FILE)`);
+  if (!secrets || !pki?.ca || !pki.admin) throw new UserError(`${secretsPath} has no cluster CA and admin certificate: give the secrets file of this cluster's render (--secrets FILE)`);
   const tls: ClientTls = { ca: pki.ca.cert, cert: pki.admin.cert, key: pki.admin.key };
-  const call = (url: string, method?: 'POST') => callJson(url, tls, { timeoutMs: limit, ...(method ? { method, body: '{}' } : {}) });
+  const call = (url: string, o: Partial<CallOptions> = {}) => callJson(url, tls, { timeoutMs: limit, ...o });
+  const post = { method: 'POST', body: '{}' } as const;
 
   const [etcd, patroni] = await Promise.all([
     Promise.all(
       model.etcdNodes.map(async (n) => {
         const base = `https://${n.ip}:${PORTS.etcdClient}`;
-        const [health, st] = await Promise.all([call(`${base}/health`), call(`${base}/v3/maintenance/status`, 'POST')]);
+        const [health, st] = await Promise.all([call(`${base}/health`), call(`${base}/v3/maintenance/status`, post)]);
         return { name: n.name, ip: n.ip, health, status: st };
       }),
     ),
@@ -66,5 +70,17 @@ export async function status(spec: string | undefined, options: StatusOptions, i
     ],
     timeoutMs: limit,
   };
+  return { facts, tls, secrets, call };
+}
+
+/**
+ * pgha status: the cluster seen from the operator's machine, with the admin client certificate and the CA
+ * from the secrets file: every etcd member's health and status, every Patroni member and the member list
+ * Patroni keeps, the certificates' ends. Every endpoint is asked at once, each bounded by --timeout; a dead
+ * member is a finding (exit 4), no answer at all exit 5. Nothing is written.
+ */
+export async function status(spec: string | undefined, options: StatusOptions, io: Io): Promise<CommandResult> {
+  const { model, specPath } = prepare(spec);
+  const { facts } = await gather(model, specPath, options, io);
   return statusReport(model, facts, new Date());
 }

@@ -26,6 +26,7 @@ import {
   https,
   killLeader,
   leaderOf,
+  missingAcks,
   partitionLeader,
   patroniMembers,
   query,
@@ -95,18 +96,19 @@ export function clusterSuite(title: string, stack: Stack, { subnet, extra = '', 
     }
   }
 
-  /** pgha status from the test host, as the operator runs it (its own process; the writer goes on): exit code and --json. */
-  function status(): Promise<{ code: number; doc: { health: string; problems: string[]; patroni: { name: string; role: string | null; version: string | null }[] } }> {
+  /** pgha ARGS --json from the test host, as the operator runs it (its own process; the writer goes on). */
+  function pghaJson<T>(args: string[]): Promise<{ code: number; doc: T }> {
     return new Promise((resolve, reject) => {
-      execFile(process.execPath, [...PGHA_ARGV, 'status', 'spec.yaml', '--json'], { cwd: cluster.dir, encoding: 'utf8' }, (e, stdout, stderr) => {
+      execFile(process.execPath, [...PGHA_ARGV, ...args, '--json'], { cwd: cluster.dir, encoding: 'utf8' }, (e, stdout, stderr) => {
         try {
-          resolve({ code: e ? Number(e.code) : 0, doc: JSON.parse(stdout) });
+          resolve({ code: e ? Number(e.code) : 0, doc: JSON.parse(stdout) as T });
         } catch {
-          reject(new Error(`pgha status: no JSON (exit ${e?.code ?? 0}): ${stderr}`));
+          reject(new Error(`pgha ${args.join(' ')}: no JSON (exit ${e?.code ?? 0}): ${stderr}`));
         }
       });
     });
   }
+  const status = () => pghaJson<{ health: string; problems: string[]; patroni: { name: string; role: string | null; version: string | null }[] }>(['status', 'spec.yaml']);
 
   /** How a connection attempt ends: 'ok' or the error's message. */
   async function outcomeOf(attempt: () => Promise<unknown>): Promise<string> {
@@ -226,6 +228,23 @@ export function clusterSuite(title: string, stack: Stack, { subnet, extra = '', 
     report(`acknowledged writes missing on the new leader: ${k.missing} of ${k.acked}; the old leader streams again ${k.rejoinS.toFixed(1)} s after its restart`);
     const rw = await query<{ addr: string }>(cluster, cluster.vip, 5000, 'SELECT host(inet_server_addr()) AS addr');
     assert.equal(rw, [{ addr: ip(k.next) }], 'VIP:5000 reaches the new leader');
+  });
+
+  t('pgha switchover --to a replica --wait under writes: it leads, the old leader streams again, no acknowledged write lost', async () => {
+    const old = (await leaderOf(cluster))!;
+    const to = ['pg1', 'pg2'].find((n) => n !== old)!;
+    for (const m of (await patroniMembers(cluster)).filter((x) => x.role !== 'leader')) await streaming(cluster, m.name);
+    const started = Date.now();
+    const r = await pghaJson<{ from: string; to: string; switchedMs: number; writesThroughVipMs: number }>(['switchover', 'spec.yaml', '--to', to, '--wait']);
+    assert.is(r.code, 0, JSON.stringify(r.doc));
+    assert.equal([r.doc.from, r.doc.to], [old, to]);
+    const after = await writer.ackAfter(Date.now(), 15_000);
+    assert.is(after.server, ip(to), 'writes through the VIP reach the new leader');
+    const around = writer.acks.filter((a) => a.at >= started - 1000);
+    const gap = Math.max(...around.slice(1).map((a, i) => a.at - around[i]!.at));
+    report(`switchover ${old} -> ${to}: Patroni ${(r.doc.switchedMs / 1000).toFixed(1)} s, writes through the VIP ${(r.doc.writesThroughVipMs / 1000).toFixed(1)} s after the request; longest gap between acknowledged writes ${(gap / 1000).toFixed(1)} s`);
+    await streaming(cluster, old);
+    assert.equal(await missingAcks(cluster, ip(to), 5432, writer.acks.filter((a) => a.at <= after.at)), [], 'every acknowledged write is on the new leader');
   });
 
   if (full) {

@@ -5,7 +5,7 @@ import { statusReport, type StatusFacts } from '../../../src/commands/status-rep
 import { defaultModel } from '../../helpers.js';
 
 const model = defaultModel();
-const ok = (body: unknown): Answer => ({ ok: true, status: 200, body, ms: 3 });
+const ok = (body: unknown): Answer => ({ ok: true, status: 200, body, text: JSON.stringify(body), ms: 3 });
 const down: Answer = { ok: false, error: 'ECONNREFUSED: connect ECONNREFUSED', ms: 1 };
 const now = new Date('2026-12-02T00:00:00Z');
 const later = new Date('2027-12-02T00:00:00Z');

@@ -1,73 +1,31 @@
-/**
- * pgha status against stand-in members on loopback addresses: HTTPS servers with the render's own node
- * certificates that ask for the admin client certificate, as etcd does.
- */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer as createHttps, type Server } from 'node:https';
-import { createServer as createTcp, type Server as TcpServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+/** pgha status against stand-in members on loopback addresses (test/fake-cluster.ts). */
+import { createServer as createTcp } from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import YAML from 'yaml';
 import { DEFAULT_TIMEOUT_S } from '../../../src/commands/status.js';
+import { ETCD, etcdRoutes, fakeCluster, PG } from '../../fake-cluster.js';
 import { pgha } from '../../helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'pgha-status-'));
-const ETCD = ['127.0.61.11', '127.0.61.12', '127.0.61.13'];
-const PG = ['127.0.61.21', '127.0.61.22'];
-writeFileSync(
-  join(dir, 's.yaml'),
-  YAML.stringify({
-    cluster: { name: 'st', flavor: 'debian-12' },
-    network: { cidr: '127.0.0.0/8', gateway: '127.0.0.1', vip: '127.0.61.2' },
-    nodes: [...ETCD.map((ip, i) => ({ name: `etcd${i + 1}`, role: 'etcd', ip })), ...PG.map((ip, i) => ({ name: `pg${i + 1}`, role: 'postgres', ip }))],
-  }),
-);
-const rendered = await pgha(['render', 's.yaml', '--out', 'out', '--no-iso'], dir);
-const tls = (YAML.parse(readFileSync(join(dir, 's.secrets.yaml'), 'utf8')) as { tls: { ca: { cert: string }; nodes: Record<string, { cert: string; key: string }> } }).tls;
-const servers: (Server | TcpServer)[] = [];
-/** Client certificates the stand-ins saw (the admin's common name). */
-const clients = new Set<string>();
-
-function serve(name: string, ip: string, port: number, routes: Record<string, unknown>): Promise<void> {
-  const s = createHttps({ ...tls.nodes[name]!, ca: tls.ca.cert, requestCert: true, rejectUnauthorized: true }, (req, res) => {
-    clients.add(String((req.socket as import('node:tls').TLSSocket).getPeerCertificate().subject?.CN));
-    const body = routes[`${req.method} ${req.url}`];
-    res.writeHead(body === undefined ? 404 : 200, { 'content-type': 'application/json' }).end(JSON.stringify(body ?? {}));
-  });
-  servers.push(s);
-  return new Promise((done) => s.listen(port, ip, done));
-}
-
-const etcdStatus = (i: number) => ({ header: { member_id: String(100 + i) }, leader: '101', version: '3.4.23', dbSize: '20480', raftIndex: '42' });
+const fake = await fakeCluster();
+const { dir, rendered, clients, servers } = fake;
 const members = [
   { name: 'pg1', role: 'leader', state: 'running', timeline: 1, tags: {} },
   { name: 'pg2', role: 'replica', state: 'streaming', timeline: 1, lag: 0, tags: {} },
+  { name: 'pg3', role: 'replica', state: 'streaming', timeline: 1, lag: 0, tags: { nofailover: true } },
 ];
 async function startAll(skip: string[] = []) {
   await Promise.all([
-    ...ETCD.map((ip, i) =>
-      skip.includes(`etcd${i + 1}`) ? Promise.resolve() : serve(`etcd${i + 1}`, ip, 2379, { 'GET /health': { health: 'true' }, 'POST /v3/maintenance/status': etcdStatus(i + 1) }),
-    ),
+    ...ETCD.map((ip, i) => (skip.includes(`etcd${i + 1}`) ? Promise.resolve() : fake.serve(`etcd${i + 1}`, ip, 2379, etcdRoutes(i + 1)))),
     ...PG.map((ip, i) =>
       skip.includes(`pg${i + 1}`)
         ? Promise.resolve()
-        : serve(`pg${i + 1}`, ip, 8008, { 'GET /patroni': { state: 'running', role: i === 0 ? 'master' : 'replica', patroni: { version: '3.0.2' } }, 'GET /cluster': { members } }),
+        : fake.serve(`pg${i + 1}`, ip, 8008, { 'GET /patroni': { state: 'running', role: i === 0 ? 'master' : 'replica', patroni: { version: '3.0.2' } }, 'GET /cluster': { members } }),
     ),
   ]);
 }
-/** Stops listening at once (the addresses are free for the next test) and drops the open connections. */
-async function stopAll() {
-  for (const s of servers.splice(0)) {
-    s.close();
-    if ('closeAllConnections' in s) s.closeAllConnections();
-  }
-  await new Promise((done) => setImmediate(done));
-}
 
-test.after.each(stopAll);
-test.after(() => rmSync(dir, { recursive: true, force: true }));
+test.after.each(() => fake.stopAll());
+test.after(() => fake.remove());
 
 test('a healthy cluster: exit 0, every member in the table, the admin certificate presented', async () => {
   assert.is(rendered.code, 0, rendered.stderr);
@@ -84,7 +42,7 @@ test('a healthy cluster: exit 0, every member in the table, the admin certificat
   const doc = JSON.parse(j.stdout) as { ok: boolean; health: string; etcd: { leader: boolean }[]; patroni: { role: string; version: string }[] };
   assert.equal([j.code, doc.ok, doc.health], [0, true, 'healthy']);
   assert.equal(doc.etcd.map((e) => e.leader), [true, false, false]);
-  assert.equal(doc.patroni.map((p) => [p.role, p.version]), [['leader', '3.0.2'], ['replica', '3.0.2']]);
+  assert.equal(doc.patroni.map((p) => [p.role, p.version]), [['leader', '3.0.2'], ['replica', '3.0.2'], ['replica', '3.0.2']]);
 });
 
 test('one etcd member and one Patroni member dead, one member that never answers: exit 4 naming them, within the timeout', async () => {
