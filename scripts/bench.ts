@@ -5,10 +5,11 @@
  * + 95 postgres, and 75 + 25) and 1000 nodes (750 + 250), with and without the seed ISOs, as a first render (new
  * secrets) and a render again, with the cost per node beyond start-up; plus the in-process validate + render time.
  * Targets on the 2-core CI machine: --version <= 2.5x a bare node start; the default cluster rendered again with
- * ISOs <= 4x; default <= 0.5 s, 100 nodes <= 2 s; the cost per node the same at 1000 nodes as at 100. Prints
- * figures; asserts nothing.
+ * ISOs <= 4x; default <= 0.5 s, 100 nodes <= 2 s; the cost per node the same at 1000 nodes as at 100. Then
+ * `pgha status` against stand-in members, healthy and half dead. Prints figures; asserts nothing.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { createServer as createTcp } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +23,7 @@ import { toYaml } from '../src/lib/yaml.js';
 import { packagePath } from '../src/paths.js';
 import { completeSecrets } from '../src/secrets/generate.js';
 import type { Spec } from '../src/spec/types.js';
+import { ETCD, etcdRoutes, fakeCluster, PG } from '../test/fake-cluster.js';
 
 const RUNS = 5;
 const BIN = packagePath('dist', 'bin.js');
@@ -77,6 +79,48 @@ async function inProcess(specPath: string | undefined): Promise<number> {
   return median(times);
 }
 
+/** One `pgha status` as its own process, while this one's stand-in members answer: wall seconds and exit code. */
+function statusRun(cwd: string): Promise<{ seconds: number; code: number }> {
+  const start = performance.now();
+  return new Promise((done) => execFile(process.execPath, [BIN, 'status', 's.yaml'], { cwd }, (e) => done({ seconds: (performance.now() - start) / 1000, code: e ? Number(e.code) : 0 })));
+}
+
+/**
+ * pgha status against stand-in members on loopback (test/fake-cluster.ts): a healthy cluster, and half of it
+ * dead: one etcd member refusing connections, one accepting and never answering, one Patroni member silent.
+ */
+async function statusTimes(): Promise<Record<string, number>> {
+  const fake = await fakeCluster();
+  const members = { members: ['pg1', 'pg2', 'pg3'].map((name, i) => ({ name, role: i ? 'replica' : 'leader', state: i ? 'streaming' : 'running', lag: 0 })) };
+  const runs = async (n: number) => {
+    const all = [];
+    for (let i = 0; i < n; i++) all.push(await statusRun(fake.dir));
+    return { wall: median(all.map((r) => r.seconds)), code: all[0]!.code };
+  };
+  try {
+    await Promise.all([
+      ...ETCD.map((ip, i) => fake.serve(`etcd${i + 1}`, ip, 2379, etcdRoutes(i + 1))),
+      ...PG.map((ip, i) => fake.serve(`pg${i + 1}`, ip, 8008, { 'GET /patroni': { state: 'running' }, 'GET /cluster': members })),
+    ]);
+    const healthy = await runs(RUNS);
+    await fake.stopAll();
+    const silent = createTcp(() => undefined);
+    fake.servers.push(silent, createTcp(() => undefined));
+    await new Promise<void>((done) => silent.listen(2379, ETCD[1], done));
+    await new Promise<void>((done) => (fake.servers[1] as ReturnType<typeof createTcp>).listen(8008, PG[1], done));
+    await Promise.all([fake.serve('etcd3', ETCD[2]!, 2379, etcdRoutes(3)), fake.serve('pg1', PG[0]!, 8008, { 'GET /patroni': { state: 'running' }, 'GET /cluster': members })]);
+    const half = await runs(3);
+    console.log(
+      `pgha status (stand-in members on loopback, timeout 2 s): healthy ${healthy.wall.toFixed(2)} s (exit ${healthy.code}); ` +
+        `half dead (a refused, a silent etcd member, a silent and a refused Patroni member) ${half.wall.toFixed(2)} s (exit ${half.code})`,
+    );
+    return { healthy_s: +healthy.wall.toFixed(2), healthy_exit: healthy.code, half_dead_s: +half.wall.toFixed(2), half_dead_exit: half.code };
+  } finally {
+    await fake.stopAll();
+    fake.remove();
+  }
+}
+
 const build = spawnSync('npm', ['run', '--silent', 'build'], { encoding: 'utf8', cwd: packagePath() });
 if (build.status !== 0) throw new Error(`build failed: ${build.stdout}${build.stderr}`);
 const dir = mkdtempSync(join(tmpdir(), 'pgha-bench-'));
@@ -124,6 +168,7 @@ try {
   for (const v of ['', '_no_iso']) {
     console.log(`growth from 100 to 1000 nodes (3:1)${v ? ', --no-iso' : ', with ISOs'}: ${(perNode(`nodes1000_mix${v}`) / perNode(`nodes100_mix${v}`)).toFixed(2)}x the cost per node (1.00 is linear)`);
   }
+  results.status = await statusTimes();
   const again = (results.default as { ratio: number }).ratio;
   console.log(`default cluster rendered again with ISOs: ${again}x a node start (target <= 4x: ${again <= 4 ? 'met' : 'MISSED'})`);
   console.log(JSON.stringify(results));
