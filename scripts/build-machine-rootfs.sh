@@ -37,6 +37,8 @@ self=$(readlink -f "${BASH_SOURCE[0]}")
 
 log() { printf '[machine-rootfs] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
+# shellcheck source=scripts/rootfs-lib.sh
+. "$(dirname "$self")/rootfs-lib.sh"
 
 # Runs inside mmdebstrap's customize hook: $1 = root of the new system, $2 = role, $3 = the scripts, then the packages.
 customize_root() {
@@ -102,20 +104,12 @@ if [[ -n $PATRONI_RELEASE ]]; then
     die "PGHA_PATRONI_RELEASE needs role postgres and PGHA_ROOTFS_BASE, a postgres rootfs built by this script"
 fi
 recipe=$( {
-  cat "$self" "$scripts"/*.sh
+  cat "$self" "$(dirname "$self")/rootfs-lib.sh" "$scripts"/*.sh
   printf '%s\n' "$SUITE" "$role" "$@"
   [[ -z $PATRONI_RELEASE ]] || { cat "$ROOTFS_BASE.recipe"; sha256sum "$PATRONI_RELEASE" "$(dirname "$self")/install-vendored-patroni.sh" | cut -d' ' -f1; }
 } | sha256sum | cut -d' ' -f1)
-if [[ ${PGHA_ROOTFS_FORCE:-0} != 1 && -s $out && $(cat "$out.recipe" 2>/dev/null) == "$recipe" ]]; then
-  echo "rootfs up to date: $out"
-  exit 0
-fi
-[[ $(id -u) == 0 ]] || die "must run as root (mmdebstrap --mode=root)"
-command -v mmdebstrap >/dev/null || {
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends mmdebstrap debian-archive-keyring >/dev/null
-}
+exit_if_current "$out" "$recipe"
+need_mmdebstrap
 
 exec 9>"$out.lock"
 flock 9

@@ -15,6 +15,8 @@ readonly SECURITY_MIRROR=http://deb.debian.org/debian-security
 self=$(readlink -f "${BASH_SOURCE[0]}")
 log() { printf '[quickstart-rootfs] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
+# shellcheck source=scripts/rootfs-lib.sh
+. "$(dirname "$self")/rootfs-lib.sh"
 
 node=$(command -v node) || die "no node on PATH"
 npm_dir=$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")
@@ -37,17 +39,9 @@ out=${1:?usage: build-quickstart-rootfs.sh OUTPUT.tar}
 mkdir -p "$(dirname "$out")"
 out=$(cd "$(dirname "$out")" && pwd)/$(basename "$out")
 
-recipe=$( { cat "$self"; "$node" --version; cat "$npm_dir/package.json"; } | sha256sum | cut -d' ' -f1)
-if [[ -s $out && $(cat "$out.recipe" 2>/dev/null) == "$recipe" ]]; then
-  echo "rootfs up to date: $out"
-  exit 0
-fi
-[[ $(id -u) == 0 ]] || die "must run as root (mmdebstrap --mode=root)"
-command -v mmdebstrap >/dev/null || {
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends mmdebstrap debian-archive-keyring >/dev/null
-}
+recipe=$( { cat "$self" "$(dirname "$self")/rootfs-lib.sh"; "$node" --version; cat "$npm_dir/package.json"; } | sha256sum | cut -d' ' -f1)
+exit_if_current "$out" "$recipe"
+need_mmdebstrap
 
 exec 9>"$out.lock"
 flock 9

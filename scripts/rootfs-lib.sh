@@ -1,0 +1,23 @@
+# shellcheck shell=bash
+# Sourced by build-machine-rootfs.sh and build-quickstart-rootfs.sh (which define log and die): the cache
+# check of a rootfs tarball against its recipe, and root with mmdebstrap before a build. The builders put
+# this file in their recipes.
+
+# Exits 0 with "rootfs up to date" when OUT was built from RECIPE (PGHA_ROOTFS_FORCE=1 builds anyway).
+exit_if_current() {
+  local out=$1 recipe=$2
+  if [[ ${PGHA_ROOTFS_FORCE:-0} != 1 && -s $out && $(cat "$out.recipe" 2>/dev/null) == "$recipe" ]]; then
+    echo "rootfs up to date: $out"
+    exit 0
+  fi
+}
+
+# Root, and mmdebstrap (installed from the mirror when missing).
+need_mmdebstrap() {
+  [[ $(id -u) == 0 ]] || die "must run as root (mmdebstrap --mode=root)"
+  command -v mmdebstrap >/dev/null || {
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends mmdebstrap debian-archive-keyring >/dev/null
+  }
+}
