@@ -4,6 +4,7 @@ import { launchFiles, type LaunchTemplates } from '../render/libvirt.js';
 import { renderMetaData } from '../render/meta-data.js';
 import { renderNetworkConfig } from '../render/network.js';
 import { packerFiles, type PackerTarget } from '../render/packer.js';
+import { monitoringFiles } from '../render/prometheus.js';
 import { nodeScriptFiles, type ScriptTemplates } from '../render/scripts.js';
 import { tlsFiles } from '../render/tls.js';
 import { nodeTls } from '../secrets/node-view.js';
@@ -37,12 +38,13 @@ function seedFiles(model: ClusterModel, secrets: Secrets, scripts: NodeScriptFil
 
 /**
  * Every file of the output folder: each node's seed, the launch scripts, the Packer templates with their
- * scripts. Pure: the same model, secrets and templates give byte-identical files.
+ * scripts, the Prometheus scrape configuration. Pure: the same model, secrets and templates give byte-identical files.
  */
 export function renderCluster(model: ClusterModel, secrets: Secrets, templates: Templates, packerTarget: PackerTarget): FileEntry[] {
   return [
     ...seedFiles(model, secrets, nodeScriptFiles(model, templates.scripts)),
     ...launchFiles(model, templates.launch),
     ...packerFiles(model, packerTarget, templates.scripts),
+    ...monitoringFiles(model, secrets),
   ];
 }

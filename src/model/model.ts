@@ -51,7 +51,7 @@ export interface ClusterModel {
     clientNetworks: string[];
   };
   patroni: ClusterPatroni;
-  haproxy: { readWritePort: number; readOnlyPort: number; maxconn: number; check: { inter: string; fastinter: string; downinter: string; fall: number; rise: number } };
+  haproxy: { readWritePort: number; readOnlyPort: number; metricsPort: number; maxconn: number; check: { inter: string; fastinter: string; downinter: string; fall: number; rise: number } };
   tls: { caDays: number; certificateDays: number };
   admin: { user: string; sshAuthorizedKeys: string[] };
   launch: { network: string; poolDir: string; vm: Record<Role, { memoryMiB: number; vcpus: number; diskGiB: number }> };
@@ -119,6 +119,7 @@ export function buildModel(spec: Spec, flavors: FlavorTable): ClusterModel {
     haproxy: {
       readWritePort: spec.haproxy?.readWritePort ?? DEFAULTS.haproxy.readWritePort,
       readOnlyPort: spec.haproxy?.readOnlyPort ?? DEFAULTS.haproxy.readOnlyPort,
+      metricsPort: spec.haproxy?.metricsPort ?? DEFAULTS.haproxy.metricsPort,
       maxconn: spec.haproxy?.maxconn ?? DEFAULTS.haproxy.maxconn,
       check: { ...DEFAULTS.haproxy.check, ...spec.haproxy?.check },
     },

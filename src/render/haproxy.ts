@@ -18,7 +18,8 @@ function section(header: string, lines: string[]): string {
 /**
  * HAProxy in front of the Patroni nodes, the same on every postgres node: the read-write port goes to the
  * member whose Patroni answers 200 on /primary, the read-only port to members answering 200 on /replica
- * (running replicas without noloadbalance). A server marked down has its sessions cut. OPTIONS, not GET: the
+ * (running replicas without noloadbalance). A server marked down has its sessions cut; the metrics port serves
+ * HAProxy's Prometheus exporter over TLS. OPTIONS, not GET: the
  * status code is the same, and Patroni sends no body that HAProxy would hang up on (a logged reset per check).
  */
 export function renderHaproxyConfig(model: ClusterModel): string {
@@ -43,6 +44,9 @@ export function renderHaproxyConfig(model: ClusterModel): string {
       'user haproxy',
       'group haproxy',
       'daemon',
+      // the metrics port's certificate is node.crt, its key node.key beside it (not node.crt.key)
+      'ssl-load-extra-del-ext',
+      'ssl-default-bind-options ssl-min-ver TLSv1.2',
     ]),
     section('defaults', [
       'log global',
@@ -55,6 +59,13 @@ export function renderHaproxyConfig(model: ClusterModel): string {
     ]),
     section('frontend postgres_rw', [`bind *:${model.haproxy.readWritePort}`, 'default_backend postgres_primary']),
     section('frontend postgres_ro', [`bind *:${model.haproxy.readOnlyPort}`, 'default_backend postgres_replicas']),
+    // HAProxy's own Prometheus exporter, over TLS with the node's certificate (loaded as root, before the chroot)
+    section('frontend metrics', [
+      'mode http',
+      `bind *:${model.haproxy.metricsPort} ssl crt ${TLS_PATHS.cert}`,
+      'http-request use-service prometheus-exporter if { path /metrics }',
+      'http-request return status 404',
+    ]),
     backend('postgres_primary', '/primary'),
     backend('postgres_replicas', '/replica'),
   ].join('\n\n') + '\n';

@@ -25,11 +25,13 @@ const SYSTEM_USERS = new Set(
 
 /** HAProxy's ports and check intervals: values HAProxy and the nodes' other services accept. */
 export function checkHaproxy(spec: Spec, out: Diagnostic[]): void {
-  const { readWritePort, readOnlyPort } = { ...DEFAULTS.haproxy, ...spec.haproxy };
-  if (readWritePort === readOnlyPort) {
-    out.push({ severity: 'error', path: 'haproxy.readOnlyPort', message: 'equals haproxy.readWritePort: use another port' });
-  }
-  for (const [field, port] of [['readWritePort', readWritePort], ['readOnlyPort', readOnlyPort]] as const) {
+  const { readWritePort, readOnlyPort, metricsPort } = { ...DEFAULTS.haproxy, ...spec.haproxy };
+  const ports = [['readWritePort', readWritePort], ['readOnlyPort', readOnlyPort], ['metricsPort', metricsPort]] as const;
+  ports.forEach(([field, port], i) => {
+    const same = ports.slice(0, i).find(([, p]) => p === port);
+    if (same) out.push({ severity: 'error', path: `haproxy.${field}`, message: `equals haproxy.${same[0]}: use another port` });
+  });
+  for (const [field, port] of ports) {
     const taken = TAKEN_PORTS.get(port);
     if (taken) out.push({ severity: 'error', path: `haproxy.${field}`, message: `${port} is ${taken}: use another port` });
   }

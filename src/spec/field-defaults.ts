@@ -17,6 +17,7 @@ export const DEFAULTS = {
   haproxy: {
     readWritePort: 5000,
     readOnlyPort: 5001,
+    metricsPort: 8404,
     maxconn: 300,
     check: { inter: '1s', fastinter: '500ms', downinter: '500ms', fall: 2, rise: 1 },
   },

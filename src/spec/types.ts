@@ -98,6 +98,7 @@ export interface Spec {
   haproxy?: {
     readWritePort?: number;
     readOnlyPort?: number;
+    metricsPort?: number;
     maxconn?: number;
     check?: { inter?: string; fastinter?: string; downinter?: string; fall?: number; rise?: number };
   };

@@ -15,6 +15,8 @@ import { connect, type PeerCertificate } from 'node:tls';
 import pg from 'pg';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import YAML from 'yaml';
+import { callJson } from '../../src/io/cluster-api.js';
 import { SENTINEL_PATH } from '../../src/node/contract.js';
 import { PGHA_ARGV } from '../helpers.js';
 import {
@@ -173,6 +175,30 @@ export function clusterSuite(title: string, stack: Stack, { subnet, extra = '', 
     report(`pgha status: healthy, exit 0 (${Date.now() - started} ms with its retries)`);
     assert.equal(st.doc.patroni.filter((p) => p.role === 'leader').map((p) => p.name), [leader], 'pgha status names the leader');
     assert.ok(st.doc.patroni.every((p) => p.version === patroniVersionOf(stack)), JSON.stringify(st.doc.patroni));
+  });
+
+  t('metrics: every target of monitoring/prometheus.yml answers Prometheus text over TLS, with the files beside it', async () => {
+    const mon = join(cluster.dir, 'out', 'monitoring');
+    const jobs = (YAML.parse(readFileSync(join(mon, 'prometheus.yml'), 'utf8')) as { scrape_configs: { job_name: string; tls_config: Record<string, string>; static_configs: { targets: string[] }[] }[] }).scrape_configs;
+    const file = (f?: string) => (f ? readFileSync(join(mon, f), 'utf8') : '');
+    const sample = /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})? [-+0-9.eEInfNa]+( -?\d+)?$/;
+    const seen: Record<string, number> = {};
+    for (const job of jobs) {
+      const tls = { ca: file(job.tls_config.ca_file), cert: file(job.tls_config.cert_file), key: file(job.tls_config.key_file) };
+      for (const target of job.static_configs.flatMap((c) => c.targets)) {
+        const a = await callJson(`https://${target}/metrics`, tls, { timeoutMs: 5000 });
+        assert.ok(a.ok && a.status === 200, `${job.job_name} ${target}: ${a.ok ? a.status : a.error}`);
+        const lines = a.text.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+        const bad = lines.filter((l) => !sample.test(l));
+        assert.equal(bad.slice(0, 3), [], `${job.job_name} ${target}: not Prometheus text`);
+        seen[job.job_name] = (seen[job.job_name] ?? 0) + lines.length;
+        const kind = job.job_name.slice(job.job_name.lastIndexOf('-') + 1);
+        const expected = { etcd: /^etcd_server_has_leader 1$/m, patroni: /^patroni_postgres_running\{[^}]*\} 1$/m, haproxy: /^haproxy_process_nbthread /m }[kind];
+        assert.ok(expected && expected.test(a.text), `${job.job_name} ${target}: ${String(expected)}`);
+      }
+    }
+    assert.equal(Object.keys(seen).length, 3);
+    report(`metrics: ${Object.entries(seen).map(([j, n]) => `${j} ${n} samples`).join(', ')}, every target over TLS`);
   });
 
   t('TLS everywhere: PostgreSQL, replication, Patroni\'s REST API and etcd refuse plain or unauthenticated clients; keys are private', async () => {
@@ -366,11 +392,12 @@ export function clusterSuite(title: string, stack: Stack, { subnet, extra = '', 
       await waitFor('etcd1 serving its new certificate', 10_000, async () => ((await servedCert(ip('etcd1'), 2379)).serialNumber === serial('etcd1') ? true : undefined));
       await waitFor('Patroni on pg1 serving its new certificate', 30_000, async () => ((await servedCert(ip('pg1'), 8008)).serialNumber === serial('pg1') ? true : undefined));
       assert.is((await postgresCert(ip('pg1'))).serialNumber, serial('pg1'), 'PostgreSQL on pg1');
+      await waitFor('HAProxy\'s metrics port on pg1 serving its new certificate', 10_000, async () => ((await servedCert(ip('pg1'), 8404)).serialNumber === serial('pg1') ? true : undefined));
       assert.ok(await etcdHealthy(cluster));
       for (const m of (await patroniMembers(cluster)).filter((m) => m.role !== 'leader')) await streaming(cluster, m.name);
       await writer.ackAfter(Date.now(), 10_000);
       assert.equal({ etcd: await mainPid('etcd1', 'etcd'), patroni: await mainPid('pg1', 'patroni') }, pids, 'etcd and Patroni were not restarted');
-      report('certs renewed: etcd1 (2379) and pg1 (8008, 5432) serve their new certificates after pgha-node reload-tls, without a restart');
+      report('certs renewed: etcd1 (2379) and pg1 (8008, 5432, 8404) serve their new certificates after pgha-node reload-tls, without a restart');
     });
   }
   return t;

@@ -20,7 +20,7 @@ function goldenFiles(dir: string, prefix = ''): string[] {
 test('golden: the default cluster renders exactly the reviewed files, every file of the output folder (ISOs apart)', () => {
   assert.equal(files.map((f) => f.path).sort(), goldenFiles(GOLDEN).sort(), 'the same set of files');
   for (const f of files) assert.fixture(f.content, readFileSync(join(GOLDEN, f.path), 'utf8'), f.path);
-  assert.is(files.length, 53);
+  assert.is(files.length, 57);
 });
 
 test('each node gets user-data, meta-data, network-config, its TLS files and its launch script; secrets are private', () => {

@@ -65,7 +65,7 @@ test('render --json: one document on stdout with every file as written, the secr
   assert.equal([doc.command, doc.ok, doc.out, doc.packer, doc.isoTool], ['render', true, 'out', 'modern', null]);
   assert.equal(doc.secrets, { file: join(dir, 'out.secrets.yaml'), state: 'generated' });
   assert.is(doc.certificatesIssued.length, 8, 'the CA, the admin and six node certificates');
-  assert.is(doc.files.length, 53);
+  assert.is(doc.files.length, 57);
   for (const f of doc.files) {
     const path = join(dir, 'out', f.path);
     assert.is(f.sha256, sha(readFileSync(path)), f.path);

@@ -63,4 +63,10 @@ test('the file: the same configuration on every postgres node, readable by all (
   assert.is(f.content, renderHaproxyConfig(defaultModel()));
 });
 
+test('HAProxy\'s Prometheus exporter on the metrics port, over TLS with the node\'s certificate (its key found beside it)', () => {
+  assert.match(cfg, /\nfrontend metrics\n    mode http\n    bind \*:8404 ssl crt \/etc\/pgha\/tls\/node\.crt\n    http-request use-service prometheus-exporter if \{ path \/metrics \}\n/);
+  assert.match(cfg, /\n    ssl-load-extra-del-ext\n/, 'node.crt finds node.key, not node.crt.key');
+  assert.match(renderHaproxyConfig(modelOf((s) => (s.haproxy = { ...s.haproxy, metricsPort: 9101 }))), /bind \*:9101 ssl crt /);
+});
+
 test.run();

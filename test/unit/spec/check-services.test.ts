@@ -15,6 +15,8 @@ function run(check: (s: typeof BUILT_IN_SPEC, out: Diagnostic[]) => void, mutate
 test('HAProxy ports: distinct, and none a port the nodes already use', () => {
   assert.equal(run(checkHaproxy, () => {}), []);
   assert.equal(run(checkHaproxy, (s) => (s.haproxy = { readOnlyPort: 5000 })), ['haproxy.readOnlyPort: equals haproxy.readWritePort: use another port']);
+  assert.equal(run(checkHaproxy, (s) => (s.haproxy = { metricsPort: 5001 })), ['haproxy.metricsPort: equals haproxy.readOnlyPort: use another port']);
+  assert.match(run(checkHaproxy, (s) => (s.haproxy = { metricsPort: 8008 }))[0]!, /^haproxy\.metricsPort: 8008 is Patroni/);
   for (const [port, what] of [[5432, 'PostgreSQL'], [8008, 'Patroni'], [2379, 'etcd\'s client'], [2380, 'etcd\'s peer'], [22, 'SSH']] as const) {
     assert.match(run(checkHaproxy, (s) => (s.haproxy = { readWritePort: port }))[0]!, new RegExp(`^haproxy\\.readWritePort: ${port} is ${what}`));
   }
