@@ -21,9 +21,9 @@ test.before.each(() => {
 test.after.each(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Renders examples/NAME in a folder of its own (its secrets and locks beside its copy); the output folder's path. */
-async function render(name: string): Promise<string> {
+async function render(name: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   copyFileSync(join(EXAMPLES, name), join(dir, name));
-  const r = await pgha(['render', name, '--out', 'out', ...SCHEMA], dir);
+  const r = await pgha(['render', name, '--out', 'out', ...SCHEMA], dir, env);
   assert.is(r.code, 0, `${name}: ${r.stderr}`);
   assert.is(r.stderr, '', `${name}: no warning`);
   return join(dir, 'out');
@@ -31,7 +31,7 @@ async function render(name: string): Promise<string> {
 
 test('the examples, each pointing editors at the schema (each render below also validates it: no warning)', () => {
   const names = readdirSync(EXAMPLES).sort();
-  assert.equal(names, ['five-by-five.yaml', 'reference.yaml', 'synchronous-two-networks.yaml']);
+  assert.equal(names, ['debian-13.yaml', 'five-by-five.yaml', 'reference.yaml', 'synchronous-two-networks.yaml']);
   for (const name of names) {
     assert.match(readFileSync(join(EXAMPLES, name), 'utf8'), /^# yaml-language-server: \$schema=\.\.\/schema\/pgha-spec\.schema\.json\n/, name);
   }
@@ -59,6 +59,17 @@ test('synchronous mode with two client networks: Patroni\'s synchronous_mode, pg
   assert.match(patroni, /synchronous_mode: true/);
   for (const net of ['10.40.0.0/16', '172.16.8.0/24']) assert.match(patroni, new RegExp(`hostssl +all +all +${net.replace(/\./g, '\\.')} +scram-sha-256`));
   assert.ok(YAML.parse(readFileSync(join(dir, 'synchronous-two-networks.secrets.yaml'), 'utf8')).users.app, 'the app user\'s password');
+});
+
+test('Debian 13 with backups: PostgreSQL 17 and Patroni 4.0\'s ttl floor, pgBackRest to the store, the keys from the environment', async () => {
+  const keys = { ...process.env, PGHA_SECRET_BACKUP_S3_KEY: 'AKIDEXAMPLE', PGHA_SECRET_BACKUP_S3_KEY_SECRET: 'example-secret-key' };
+  const out = await render('debian-13.yaml', keys);
+  const cc = parseUserData(readFileSync(join(out, 'nodes', 'pg1', 'user-data'), 'utf8'));
+  const patroni = writeFile(cc, '/etc/patroni/config.yml').content;
+  assert.match(patroni, /\n +ttl: 20\n/);
+  assert.match(patroni, /\/usr\/lib\/postgresql\/17\/bin/);
+  assert.match(writeFile(cc, '/etc/pgbackrest/pgbackrest.conf').content, /repo1-s3-endpoint=minio\.example\.net\n/);
+  assert.match(writeFile(cc, '/etc/pgbackrest/conf.d/pgha-secrets.conf').content, /repo1-s3-key=AKIDEXAMPLE\n/);
 });
 
 test.run();
