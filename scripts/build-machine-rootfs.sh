@@ -119,7 +119,8 @@ start=$SECONDS
 if [[ -n $PATRONI_RELEASE ]]; then
   log "building $SUITE $role rootfs (recipe ${recipe:0:12}): $(basename "$ROOTFS_BASE") + $(basename "$PATRONI_RELEASE")"
   work=$(mktemp -d /var/tmp/pgha-machine-derive.XXXXXX)
-  trap 'umount "$work/proc" 2>/dev/null; mountpoint -q "$work/proc" || rm -rf --one-file-system "$work"; rm -f "$tmp"' EXIT
+  # under set -e a failing command in the trap would become the exit status: the umount fails when proc is gone
+  trap 'umount "$work/proc" 2>/dev/null || true; mountpoint -q "$work/proc" || rm -rf --one-file-system "$work"; rm -f "$tmp"' EXIT
   derive_root "$work" "$role" "$scripts" "$@"
   tar -C "$work" --numeric-owner -cf "$tmp" .
   mv -f "$tmp" "$out"

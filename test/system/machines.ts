@@ -77,10 +77,17 @@ nodes:
 ${extra}`;
 }
 
-/** Starts dockerd when none answers (scripts/start-docker.sh) and removes what an earlier killed run left. */
+let cleaned = false;
+
+/**
+ * Starts dockerd when none answers (scripts/start-docker.sh); the first call of a process removes what an
+ * earlier killed run left (later ones must not: the images this process imported are still in use).
+ */
 export function ensureDocker(): void {
   const r = spawnSync('bash', [packagePath('scripts', 'start-docker.sh')], { encoding: 'utf8', stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.status !== 0) throw new Error('no Docker engine: scripts/start-docker.sh failed');
+  if (cleaned) return;
+  cleaned = true;
   removeLabelled();
   // Ctrl-C or a kill ends the process through its exit handlers, which remove the machines.
   process.once('SIGINT', () => process.exit(130));
