@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -65,8 +65,13 @@ test('validate only: packer init and validate of each role with the build\'s var
   process.env.PATH = `${join(dir, 'bin')}:/usr/bin:/bin`;
   const log: string[] = [];
   await bake(defaultModel(), TEMPLATES, options({ onlyValidate: true, roles: ['etcd', 'postgres'], accelerator: 'tcg', log: (l) => log.push(l) }));
-  assert.equal(log, ['[etcd] packer init', '[etcd] packer validate', '[postgres] packer init', '[postgres] packer validate']);
-  const lines = readFileSync(calls, 'utf8').trim().split('\n');
+  // the roles run at the same time: each role's own steps in order
+  const of = (role: string, xs: string[]) => xs.filter((l) => l.includes(role));
+  assert.equal(of('[etcd]', log), ['[etcd] packer init', '[etcd] packer validate']);
+  assert.equal(of('[postgres]', log), ['[postgres] packer init', '[postgres] packer validate']);
+  const all = readFileSync(calls, 'utf8').trim().split('\n');
+  assert.is(all.length, 4);
+  const lines = [...of('etcd.pkr.json', all), ...of('postgres.pkr.json', all)];
   const work = lines[0]!.split(' ')[0]!;
   assert.match(work, /\/out\/images\/\.work-\d+$/);
   assert.equal(lines[0], `${work} init ${work}/packer/etcd.pkr.json`);
@@ -77,6 +82,31 @@ test('validate only: packer init and validate of each role with the build\'s var
   );
   assert.match(lines[3]!, /validate .*seed-postgres .*postgres\.pkr\.json$/);
   assert.not.ok(existsSync(work), 'the key and seeds are deleted');
+});
+
+test('the roles bake at the same time; when one build fails the other is stopped, and the first failure is reported', async () => {
+  const calls = join(dir, 'calls-parallel');
+  const script = [
+    '#!/bin/bash',
+    '[ "$1" = version ] && { echo "Packer v1.9.4"; exit 0; }',
+    '[ "$1" = build ] || exit 0',
+    `case "$*" in *etcd.pkr.json) sleep 1; echo "etcd failed" >>${calls}; exit 1;; esac`,
+    `trap 'kill $!; echo "postgres stopped" >>${calls}; exit 1' INT`,
+    `echo "postgres started" >>${calls}`,
+    'sleep 30 & wait',
+  ].join('\n');
+  writeFileSync(join(dir, 'bin', 'packer'), `${script}\n`);
+  chmodSync(join(dir, 'bin', 'packer'), 0o755);
+  // the programs a build needs are only looked up (Packer, the fake, would run them)
+  for (const tool of ['qemu-system-x86_64', 'qemu-img', 'xorriso']) writeFileSync(join(dir, 'bin', tool), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+  process.env.PATH = `${join(dir, 'bin')}:/usr/bin:/bin`;
+  const started = Date.now();
+  const e = await bake(defaultModel(), TEMPLATES, options({ roles: ['etcd', 'postgres'], accelerator: 'tcg', log: () => undefined })).catch((x: unknown) => x);
+  assert.instance(e, ToolError);
+  assert.match((e as Error).message, /^packer build failed \(exit 1\)/);
+  assert.equal(readFileSync(calls, 'utf8').trim().split('\n'), ['postgres started', 'etcd failed', 'postgres stopped']);
+  assert.ok(Date.now() - started < 15_000, `${Date.now() - started} ms: the postgres build was not left to run`);
+  assert.equal(readdirSync(join(dir, 'out', 'images')).filter((f) => !f.startsWith('.lock')), [], 'no partial or work folder left');
 });
 
 test.run();
