@@ -62,7 +62,14 @@ function boot(node: (typeof ETCD)[number]): void {
   vms.push(spawn('qemu-system-x86_64', args, { stdio: 'ignore' }));
 }
 
+/** A command on a VM over SSH; a failed connection (exit 255: a TCG VM under load can miss the 5 s connect timeout) is tried again, 3 times. */
 function ssh(ip: string, command: string): { code: number | null; out: string } {
+  let last = { code: null as number | null, out: '' };
+  for (let i = 0; i < 3 && (last.code === null || last.code === 255); i++) last = sshOnce(ip, command);
+  return last;
+}
+
+function sshOnce(ip: string, command: string): { code: number | null; out: string } {
   const r = spawnSync('ssh', [
     '-i', join(work, 'key'), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'ConnectTimeout=5',
     '-o', 'BatchMode=yes', '-o', 'LogLevel=ERROR', `pgha@${ip}`, command,
