@@ -197,8 +197,8 @@ export function clusterSuite(title: string, stack: Stack, { subnet, extra = '', 
     const mon = join(cluster.dir, 'out', 'monitoring');
     const jobs = (YAML.parse(readFileSync(join(mon, 'prometheus.yml'), 'utf8')) as { scrape_configs: { job_name: string; tls_config: Record<string, string>; static_configs: { targets: string[] }[] }[] }).scrape_configs;
     const file = (f?: string) => (f ? readFileSync(join(mon, f), 'utf8') : '');
-    // Patroni (3.x, 4.0) writes patroni_postgres_server_version with a blank before its labels, which
-    // Prometheus's text parser takes (it skips blanks there)
+    // Patroni (3.x, 4.0) writes patroni_postgres_server_version with a blank before its labels: the check
+    // allows that one blank, Patroni's own format
     const sample = /^[a-zA-Z_:][a-zA-Z0-9_:]* ?(\{[^}]*\})? [-+0-9.eEInfNa]+( -?\d+)?$/;
     const seen: Record<string, number> = {};
     for (const job of jobs) {
