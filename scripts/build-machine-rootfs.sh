@@ -113,6 +113,8 @@ need_mmdebstrap
 
 exec 9>"$out.lock"
 flock 9
+# another build may have made it while this one waited for the lock
+exit_if_current "$out" "$recipe"
 tmp=$out.partial
 trap 'rm -f "$tmp"' EXIT
 start=$SECONDS

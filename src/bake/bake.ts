@@ -65,6 +65,7 @@ async function runPacker(args: string[], cwd: string, opts: { verbose: boolean; 
     stdout: opts.verbose ? 'inherit' : 'pipe',
     stderr: opts.verbose ? 'inherit' : 'pipe',
   });
+  if (opts.cancel?.aborted) throw new Interrupted('stopped: the other build failed');
   let interrupted = false;
   let force: NodeJS.Timeout | undefined;
   const onSigint = () => {
@@ -100,9 +101,9 @@ async function runPacker(args: string[], cwd: string, opts: { verbose: boolean; 
 
 /**
  * Bakes the role images: templates and scripts into a private work folder, a per-build key and seed, then
- * packer init (modern), validate and build, the roles at the same time (each VM is one process; a machine
- * with two cores or more bakes both in less time than one after the other; when one fails the other is
- * stopped). The image appears under DIR/images/<role>/ only when its build succeeded;
+ * packer init (modern) and validate of each role, then the builds of the roles at the same time (each VM is
+ * one process; a machine with two cores or more bakes both in less time than one after the other; when one
+ * fails the other is stopped). The image appears under DIR/images/<role>/ only when its build succeeded;
  * DIR/images/manifest.json records path, size, SHA-256, installed packages and phase timings.
  */
 export async function bake(model: ClusterModel, templates: Templates, o: BakeOptions): Promise<ImageRecord[]> {
@@ -131,6 +132,15 @@ export async function bake(model: ClusterModel, templates: Templates, o: BakeOpt
       o,
     );
 
+    // init and validate one role after the other (packer init of both would install the same plugin at once),
+    // then the builds at the same time
+    for (const build of builds) {
+      for (const args of packerCommands(build, o.packerTarget).map((c) => c.slice(1)).slice(0, -1)) {
+        o.log(`[${build.role}] packer ${args[0]}`);
+        await runPacker(args, work, { verbose: o.verbose });
+      }
+    }
+    if (o.onlyValidate) return [];
     const cancel = new AbortController();
     let first: unknown;
     const results = await Promise.allSettled(
@@ -143,7 +153,7 @@ export async function bake(model: ClusterModel, templates: Templates, o: BakeOpt
       ),
     );
     if (first !== undefined) throw first;
-    for (const r of results) if (r.status === 'fulfilled' && r.value) records.push(r.value);
+    for (const r of results) if (r.status === 'fulfilled') records.push(r.value);
   } finally {
     rmSync(work, { recursive: true, force: true });
     for (const role of ROLES) rmSync(join(imagesDir, `.partial-${role}`), { recursive: true, force: true });
@@ -163,20 +173,14 @@ interface BuildContext {
   cancel: AbortSignal;
 }
 
-/** One role's packer init, validate and build; its image moved under its final name, its manifest record. */
-async function buildRole(build: Build, { work, imagesDir, o, packer, flavor, cancel }: BuildContext): Promise<ImageRecord | undefined> {
+/** One role's packer build; its image moved under its final name, its manifest record. */
+async function buildRole(build: Build, { work, imagesDir, o, packer, flavor, cancel }: BuildContext): Promise<ImageRecord> {
   const { role } = build;
   const partial = build.variables.output_directory!;
   rmSync(partial, { recursive: true, force: true });
   const manifest = build.variables.manifest_path!;
-  // the arguments of packer init (modern templates), validate and build
-  const commands = packerCommands(build, o.packerTarget).map((c) => c.slice(1));
-  const buildArgs = commands.pop()!;
-  for (const args of commands) {
-    o.log(`[${role}] packer ${args[0]}`);
-    await runPacker(args, work, { verbose: o.verbose, cancel });
-  }
-  if (o.onlyValidate) return undefined;
+  // the arguments of packer build (the last command; init and validate ran before)
+  const buildArgs = packerCommands(build, o.packerTarget).at(-1)!.slice(1);
 
   o.log(`[${role}] packer build (progress below; --verbose shows Packer's own output)`);
   const progress = new BuildProgress((l) => o.log(`[${role}] ${l}`));

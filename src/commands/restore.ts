@@ -1,4 +1,5 @@
 import { UserError } from '../errors.js';
+import { PORTS } from '../model/model.js';
 import { restoreTarget } from '../spec/check-backup.js';
 import { restoreCluster } from '../spec/edit.js';
 import { readSpecText } from '../spec/load.js';
@@ -32,13 +33,18 @@ export async function restore(spec: string | undefined, options: RestoreOptions,
   const { model } = prepared;
   const postgres = model.postgresNodes.map((n) => n.name);
   const report = await writeCluster(prepared, { ...options, out }, io, { certs: { replaced: postgres }, specEdit: { path, text: edit.text } });
-  const tidy = `etcdctl --endpoints https://${model.etcdNodes[0]!.ip}:2379 --cacert ca.crt --cert admin.crt --key admin.key del --prefix ${edit.namespace.old}${model.name}/`;
+  const tls = `${out}/monitoring/tls`;
+  const oldPrefix = `${edit.namespace.old}${model.name}/`;
+  // a cluster named like the new namespace (restore1) would have its live keys under the old prefix
+  const tidy = `${edit.namespace.new}${model.name}/`.startsWith(oldPrefix)
+    ? null
+    : `etcdctl --endpoints https://${model.etcdNodes[0]!.ip}:${PORTS.etcdClient} --cacert ${tls}/ca.crt --cert ${tls}/admin.crt --key ${tls}/admin.key del --prefix ${oldPrefix}`;
   return clusterResult(report, {
     json: { spec: path, restore: { to, namespace: edit.namespace.new, previousNamespace: edit.namespace.old, nodes: postgres, tidyCommand: tidy } },
     lines: [
       `${path}: cluster ${model.name} is rebuilt from its backup repository up to ${to}, in the Patroni namespace ${edit.namespace.new} (was ${edit.namespace.old})`,
       `stop or delete the old PostgreSQL machines first (two clusters must never archive into one stanza), then boot a new machine for each of ${postgres.join(', ')} with ${out}/nodes/<name>/seed.iso (${out}/nodes/<name>/virt-install.sh --force)`,
-      `later, the old cluster's keys in etcd can go: ${tidy}`,
+      tidy ? `later, the old cluster's keys in etcd can go: ${tidy}` : `the old cluster's keys in etcd (${oldPrefix}) share their prefix with the new ones: delete them key by key, not by prefix`,
     ],
   });
 }

@@ -7,13 +7,14 @@ import type { CommandResult } from './result.js';
 export interface StatusFacts {
   etcd: { name: string; ip: string; health: Answer; status: Answer }[];
   patroni: { name: string; ip: string; member: Answer }[];
-  /** GET /cluster from the first postgres node that answered /patroni, if any did. */
+  /** GET /cluster from the first postgres node that answered /patroni and gave it (else the last tried). */
   cluster?: { from: string; answer: Answer };
   certificates: { name: string; notAfter: Date }[];
   timeoutMs: number;
 }
 
-interface ClusterMember {
+/** A member as Patroni's GET /cluster lists it. */
+export interface ClusterMember {
   name?: string;
   role?: string;
   state?: string;
@@ -23,8 +24,18 @@ interface ClusterMember {
   pending_restart?: boolean;
 }
 
-const LEADER_ROLES = new Set(['leader', 'master', 'primary', 'standby_leader']);
-const REPLICA_STATES = new Set(['streaming', 'running']);
+export const LEADER_ROLES = new Set(['leader', 'master', 'primary', 'standby_leader']);
+
+/**
+ * Whether a replica's state means it replicates: Patroni 3.0.4 and later say streaming (or in archive
+ * recovery) for a replica that receives WAL, and running for one that does not; before 3.0.4 every running
+ * replica said running.
+ */
+function replicating(state: string | undefined, patroniVersion: string | null): boolean {
+  if (state === 'streaming' || state === 'in archive recovery') return true;
+  const [a = 0, b = 0, c = 0] = (patroniVersion ?? '').split('.').map(Number);
+  return state === 'running' && patroniVersion !== null && (a < 3 || (a === 3 && b === 0 && c < 4));
+}
 const DAY = 86_400_000;
 /** Certificates that end sooner than this are reported as a problem: time to run pgha certs renew. */
 export const CERT_WARN_DAYS = 30;
@@ -61,15 +72,21 @@ export function statusReport(model: ClusterModel, facts: StatusFacts, now: Date)
   const leaders = etcd.filter((e) => e.leader).length;
   if (etcd.some((e) => e.healthy) && leaders !== 1) problems.push(`etcd: ${leaders} members call themselves leader`);
 
-  const listed = (obj(facts.cluster?.answer ?? { ok: false, error: '', ms: 0 })?.members ?? []) as ClusterMember[];
+  const clusterDoc = facts.cluster ? obj(facts.cluster.answer) : undefined;
+  if (facts.cluster && !clusterDoc) problems.push(`patroni: GET /cluster from ${facts.cluster.from} failed: ${why(facts.cluster.answer)}`);
+  if (clusterDoc?.pause === true) problems.push('patroni: the cluster is paused (maintenance mode): no automatic failover');
+  const listed = (clusterDoc?.members ?? []) as ClusterMember[];
   const byName = new Map(listed.map((m) => [m.name, m]));
   const patroni = facts.patroni.map((p) => {
     const m = byName.get(p.name);
     const self = obj(p.member);
     const leader = m?.role !== undefined && LEADER_ROLES.has(m.role);
+    const version = self ? String((self.patroni as Record<string, unknown> | undefined)?.version ?? '') || null : null;
     if (!self) problems.push(`patroni ${p.name} (${p.ip}) does not answer: ${why(p.member)}`);
+    else if (!clusterDoc) problems.push(`patroni ${p.name}: its role is unknown (no member list)`);
     else if (!m) problems.push(`patroni ${p.name} is not a member of the cluster (not in /cluster)`);
-    else if (!leader && !REPLICA_STATES.has(m.state ?? '')) problems.push(`patroni ${p.name}: state ${m.state ?? 'unknown'}`);
+    else if (leader && m.state !== 'running') problems.push(`patroni ${p.name}: the leader's state is ${m.state ?? 'unknown'}`);
+    else if (!leader && !replicating(m.state, version)) problems.push(`patroni ${p.name}: state ${m.state ?? 'unknown'}${m.state === 'running' ? ' (not receiving WAL)' : ''}`);
     else if (!leader && typeof m.lag !== 'number') problems.push(`patroni ${p.name}: replication lag ${m.lag ?? 'unknown'}`);
     else if (!leader && typeof m.lag === 'number' && m.lag > model.patroni.maximumLagOnFailover) {
       problems.push(`patroni ${p.name}: ${m.lag} bytes behind, more than maximumLagOnFailover`);
@@ -84,7 +101,7 @@ export function statusReport(model: ClusterModel, facts: StatusFacts, now: Date)
       lagBytes: typeof m?.lag === 'number' ? m.lag : null,
       pendingRestart: Boolean(m?.pending_restart ?? self?.pending_restart),
       tags: m?.tags ?? {},
-      version: self ? String((self.patroni as Record<string, unknown> | undefined)?.version ?? '') || null : null,
+      version,
       ms: p.member.ms,
     };
   });

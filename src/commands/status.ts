@@ -2,6 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { UserError } from '../errors.js';
 import { callJson, type Answer, type CallOptions, type ClientTls } from '../io/cluster-api.js';
 import { PORTS, type ClusterModel } from '../model/model.js';
+import { secretsFromEnv } from '../secrets/env.js';
 import { readSecretsFile } from '../secrets/file.js';
 import type { Secrets } from '../secrets/types.js';
 import type { Io } from './io.js';
@@ -40,10 +41,14 @@ export interface Gathered {
 export async function gather(model: ClusterModel, specPath: string | undefined, options: StatusOptions, io: Io): Promise<Gathered> {
   const limit = timeoutMs(options.timeout);
   const secretsPath = textOption(options.secrets, '--secrets') ?? defaultSecretsPath(specPath, textOption(options.out, '--out') ?? 'out');
-  const { secrets, warning } = readSecretsFile(secretsPath);
-  if (warning) io.err(`warning: ${warning}`);
+  const loaded = readSecretsFile(secretsPath);
+  if (loaded.warning) io.err(`warning: ${loaded.warning}`);
+  // as a render reads them: PGHA_SECRET_* over the file
+  const secrets = secretsFromEnv(io.env, loaded.secrets);
   const pki = secrets?.tls;
-  if (!secrets || !pki?.ca || !pki.admin) throw new UserError(`${secretsPath} has no cluster CA and admin certificate: give the secrets file of this cluster's render (--secrets FILE)`);
+  if (!secrets || !pki?.ca || !pki.admin) {
+    throw new UserError(`${secretsPath} has no cluster CA and admin certificate (nor PGHA_SECRET_TLS): give the secrets file of this cluster's render (--secrets FILE)`);
+  }
   const tls: ClientTls = { ca: pki.ca.cert, cert: pki.admin.cert, key: pki.admin.key };
   const call = (url: string, o: Partial<CallOptions> = {}) => callJson(url, tls, { timeoutMs: limit, ...o });
   const post = { method: 'POST', body: '{}' } as const;
@@ -58,11 +63,16 @@ export async function gather(model: ClusterModel, specPath: string | undefined, 
     ),
     Promise.all(model.postgresNodes.map(async (n) => ({ name: n.name, ip: n.ip, member: await call(`https://${n.ip}:${PORTS.patroniRest}/patroni`) }))),
   ]);
-  const first = patroni.find((p) => p.member.ok);
+  // the member list from the first member that gives it
+  let cluster: StatusFacts['cluster'];
+  for (const p of patroni.filter((x) => x.member.ok)) {
+    cluster = { from: p.name, answer: await call(`https://${p.ip}:${PORTS.patroniRest}/cluster`) };
+    if (cluster.answer.ok && cluster.answer.status === 200) break;
+  }
   const facts: StatusFacts = {
     etcd,
     patroni,
-    ...(first ? { cluster: { from: first.name, answer: await call(`https://${first.ip}:${PORTS.patroniRest}/cluster`) } } : {}),
+    ...(cluster ? { cluster } : {}),
     certificates: [
       { name: 'the CA', notAfter: new Date(new X509Certificate(pki.ca.cert).validTo) },
       { name: 'the admin client', notAfter: new Date(new X509Certificate(pki.admin.cert).validTo) },

@@ -6,7 +6,7 @@ import type { Io } from './io.js';
 import { prepare } from './load.js';
 import { textOption } from './options.js';
 import type { CommandResult } from './result.js';
-import { statusReport } from './status-report.js';
+import { LEADER_ROLES, statusReport, type ClusterMember } from './status-report.js';
 import { gather, type StatusOptions } from './status.js';
 
 export interface SwitchoverOptions extends StatusOptions {
@@ -19,12 +19,6 @@ export const SWITCHOVER_TIMEOUT_MS = 60_000;
 const POLL_MS = 200;
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
-
-interface Member {
-  name?: string;
-  role?: string;
-  state?: string;
-}
 
 /**
  * pgha switchover: the leader hands over to a replica through Patroni's REST API (POST /switchover with the
@@ -42,9 +36,12 @@ export async function switchover(spec: string | undefined, options: SwitchoverOp
   if (target !== undefined && !candidates.includes(target)) throw new UserError(`--to ${target}: it has the nofailover tag, Patroni never promotes it: give one of ${candidates.join(', ')}`);
 
   const { facts, secrets, call } = await gather(model, specPath, options, io);
+  if (!secrets.restApiPassword || (options.wait && !secrets.superuserPassword)) {
+    throw new UserError(`the secrets have no ${secrets.restApiPassword ? 'superuser password (for --wait)' : 'REST API password'}: give the secrets file of this cluster's render (--secrets FILE)`);
+  }
   const health = statusReport(model, facts, new Date());
   if (health.exitCode !== 0) throw new ClusterRefused(`the cluster is ${String(health.json.health)}: no switchover (pgha status shows it)`, health.json.problems as string[]);
-  const leader = (health.json.patroni as { name: string; role: string | null }[]).find((p) => p.role === 'leader' || p.role === 'master' || p.role === 'primary')!.name;
+  const leader = (health.json.patroni as { name: string; role: string | null }[]).find((p) => p.role !== null && LEADER_ROLES.has(p.role))!.name;
   if (target === leader) throw new UserError(`--to ${target}: it is the leader already: give one of ${candidates.filter((c) => c !== leader).join(', ')}`);
   if (!candidates.some((c) => c !== leader)) throw new ClusterRefused('no replica may take over: every other postgres node has nofailover');
 
@@ -55,18 +52,20 @@ export async function switchover(spec: string | undefined, options: SwitchoverOp
   const answer = await call(rest(leader, '/switchover'), {
     method: 'POST',
     body: JSON.stringify({ leader, ...(target ? { candidate: target } : {}) }),
-    auth: { user: PATRONI_REST_USER, password: secrets.restApiPassword ?? '' },
+    auth: { user: PATRONI_REST_USER, password: secrets.restApiPassword },
     timeoutMs: SWITCHOVER_TIMEOUT_MS,
   });
   if (!answer.ok) throw new ClusterRefused(`${leader}'s Patroni did not answer the switchover: ${answer.error}`);
-  if (answer.status !== 200) throw new ClusterRefused(`Patroni refused the switchover (HTTP ${answer.status}): ${answer.text.trim()}`);
+  // 503 "Switchover status unknown": Patroni stopped waiting, the switchover may still finish (the loop below sees)
+  const unknown = answer.status === 503 && /status unknown/i.test(answer.text);
+  if (answer.status !== 200 && !unknown) throw new ClusterRefused(`Patroni refused the switchover (HTTP ${answer.status}): ${answer.text.trim()}`);
 
   // Patroni answers once it has handed over; the new leader is whoever /cluster names, running
   let newLeader: string | undefined;
   while (newLeader === undefined && Date.now() - requestedAt < SWITCHOVER_TIMEOUT_MS) {
     for (const name of names) {
       const c = await call(rest(name, '/cluster'));
-      const members = c.ok ? ((c.body as { members?: Member[] } | undefined)?.members ?? []) : [];
+      const members = c.ok ? ((c.body as { members?: ClusterMember[] } | undefined)?.members ?? []) : [];
       const m = members.find((x) => x.role === 'leader' && x.state === 'running' && x.name !== leader);
       if (m?.name) {
         newLeader = m.name;
@@ -77,10 +76,12 @@ export async function switchover(spec: string | undefined, options: SwitchoverOp
   }
   if (newLeader === undefined) throw new ClusterRefused(`Patroni accepted the switchover, but no new leader was running within ${SWITCHOVER_TIMEOUT_MS / 1000} s: run pgha status`);
   const switchedMs = Date.now() - requestedAt;
+  // Patroni may hand over to another replica than the one asked ("Switched over to X instead of Y")
+  if (target !== undefined && newLeader !== target) throw new ClusterRefused(`Patroni handed over to ${newLeader}, not ${target}: ${answer.text.trim()}`);
 
   let writesMs: number | undefined;
   if (options.wait) {
-    const probe = { host: model.network.vip, port: model.haproxy.readWritePort, password: secrets.superuserPassword ?? '', ca: secrets.tls!.ca.cert, timeoutMs: 2000 };
+    const probe = { host: model.network.vip, port: model.haproxy.readWritePort, password: secrets.superuserPassword!, ca: secrets.tls!.ca.cert, timeoutMs: 2000 };
     while (writesMs === undefined && Date.now() - requestedAt < SWITCHOVER_TIMEOUT_MS) {
       const w = await takesWrites(probe);
       if (w.ok && w.server === ipOf(newLeader)) writesMs = Date.now() - requestedAt;

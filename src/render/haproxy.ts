@@ -59,10 +59,13 @@ export function renderHaproxyConfig(model: ClusterModel): string {
     ]),
     section('frontend postgres_rw', [`bind *:${model.haproxy.readWritePort}`, 'default_backend postgres_primary']),
     section('frontend postgres_ro', [`bind *:${model.haproxy.readOnlyPort}`, 'default_backend postgres_replicas']),
-    // HAProxy's own Prometheus exporter, over TLS with the node's certificate (loaded as root, before the chroot)
+    // HAProxy's own Prometheus exporter, over TLS with the node's certificate (loaded as root, before the chroot),
+    // for clients with a certificate of the cluster CA; a slow client does not hold a connection for long
     section('frontend metrics', [
       'mode http',
-      `bind *:${model.haproxy.metricsPort} ssl crt ${TLS_PATHS.cert}`,
+      'timeout client 10s',
+      'timeout http-request 5s',
+      `bind *:${model.haproxy.metricsPort} ssl crt ${TLS_PATHS.cert} verify required ca-file ${TLS_PATHS.ca}`,
       'http-request use-service prometheus-exporter if { path /metrics }',
       'http-request return status 404',
     ]),

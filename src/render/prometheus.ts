@@ -8,8 +8,8 @@ const TLS = { ca: 'tls/ca.crt', cert: 'tls/admin.crt', key: 'tls/admin.key' } as
 
 /**
  * A Prometheus scrape configuration of the whole cluster (DIR/monitoring/prometheus.yml), every endpoint over
- * TLS checked against the cluster CA: etcd's /metrics on its client port (with the admin client certificate,
- * which etcd wants), Patroni's /metrics on its REST API, HAProxy's exporter on its metrics port. Targets are
+ * TLS checked against the cluster CA: etcd's /metrics on its client port and HAProxy's exporter on its metrics
+ * port, both with the admin client certificate, which they want; Patroni's /metrics on its REST API. Targets are
  * the nodes' addresses, which their certificates carry, labelled with the node's name and role.
  */
 export function renderPrometheusConfig(model: ClusterModel): string {
@@ -26,7 +26,7 @@ export function renderPrometheusConfig(model: ClusterModel): string {
       scrape_configs: [
         job('etcd', PORTS.etcdClient, model.etcdNodes, true),
         job('patroni', PORTS.patroniRest, model.postgresNodes, false),
-        job('haproxy', model.haproxy.metricsPort, model.postgresNodes, false),
+        job('haproxy', model.haproxy.metricsPort, model.postgresNodes, true),
       ],
     })
   );

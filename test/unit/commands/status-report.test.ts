@@ -35,7 +35,7 @@ test('healthy: one etcd leader, one Patroni leader, replicas streaming within ma
 });
 
 test('degraded: each finding named (two leaders, a lagging or unknown replica, a stopped one, a certificate near its end)', () => {
-  const two = statusReport(model, facts([{ ...healthy[0], name: names[0] }, { ...healthy[1], role: 'leader' }, healthy[2]!]), now);
+  const two = statusReport(model, facts([{ ...healthy[0], name: names[0] }, { ...healthy[1], role: 'leader', state: 'running' }, healthy[2]!]), now);
   assert.equal([two.exitCode, two.json.problems], [4, ['patroni: 2 leaders']]);
   const lag = statusReport(model, facts([healthy[0]!, { ...healthy[1], lag: model.patroni.maximumLagOnFailover + 1 }, { ...healthy[2], lag: 'unknown' }]), now);
   assert.equal(lag.json.problems, [`patroni ${names[1]}: ${model.patroni.maximumLagOnFailover + 1} bytes behind, more than maximumLagOnFailover`, `patroni ${names[2]}: replication lag unknown`]);
@@ -43,6 +43,23 @@ test('degraded: each finding named (two leaders, a lagging or unknown replica, a
   assert.equal(stopped.json.problems, [`patroni ${names[2]}: state stopped`]);
   const soon = statusReport(model, facts(healthy, { certificates: [{ name: names[0]!, notAfter: new Date('2026-12-20T00:00:00Z') }] }), now);
   assert.equal(soon.json.problems, [`certificate ${names[0]} ends 2026-12-20 (18 days): run pgha certs renew`]);
+});
+
+test('the leader must be running, replicas receiving WAL (running is that only before Patroni 3.0.4), the cluster not paused', () => {
+  const starting = statusReport(model, facts([{ ...healthy[0], state: 'starting' }, healthy[1]!, healthy[2]!]), now);
+  assert.equal(starting.json.problems, [`patroni ${names[0]}: the leader's state is starting`]);
+  const idle = [healthy[0]!, healthy[1]!, { ...healthy[2], state: 'running' }];
+  assert.equal(statusReport(model, facts(idle), now).json.problems, [`patroni ${names[2]}: state running (not receiving WAL)`], 'on 4.0.7');
+  const old = facts(idle, { patroni: model.postgresNodes.map((n) => ({ name: n.name, ip: n.ip, member: ok({ state: 'running', patroni: { version: '3.0.2' } }) })) });
+  assert.equal(statusReport(model, old, now).json.problems, [], 'Patroni 3.0.2 says running for a streaming replica');
+  const paused = facts(healthy);
+  paused.cluster = { from: names[0]!, answer: ok({ members: healthy, pause: true }) };
+  assert.equal(statusReport(model, paused, now).json.problems, ['patroni: the cluster is paused (maintenance mode): no automatic failover']);
+  const failed = facts(healthy);
+  failed.cluster = { from: names[0]!, answer: down };
+  const r = statusReport(model, failed, now);
+  assert.is(r.exitCode, 4);
+  assert.equal((r.json.problems as string[])[0], `patroni: GET /cluster from ${names[0]} failed: ECONNREFUSED: connect ECONNREFUSED`);
 });
 
 test('unreachable (exit 5) only when no member at all answered; a member missing from /cluster is degraded', () => {

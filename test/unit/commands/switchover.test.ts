@@ -13,7 +13,7 @@ const { dir } = fake;
 const restPassword = (YAML.parse(readFileSync(join(dir, 's.secrets.yaml'), 'utf8')) as { restApiPassword: string }).restApiPassword;
 
 /** Patroni stand-ins whose leader moves to the candidate when pg1 is asked to switch over. */
-async function startCluster(options: { lagging?: boolean; refuse?: boolean } = {}) {
+async function startCluster(options: { lagging?: boolean; refuse?: boolean; elsewhere?: boolean } = {}) {
   let leader = 'pg1';
   const members = () =>
     ['pg1', 'pg2', 'pg3'].map((name) => ({
@@ -31,7 +31,9 @@ async function startCluster(options: { lagging?: boolean; refuse?: boolean } = {
         'GET /cluster': () => ({ members: members() }),
         'POST /switchover': (body: string) => {
           if (options.refuse) return { status: 412, text: 'switchover is not possible: no good candidates have been found' };
-          leader = (JSON.parse(body) as { candidate?: string }).candidate ?? 'pg2';
+          const asked = (JSON.parse(body) as { candidate?: string }).candidate ?? 'pg2';
+          leader = options.elsewhere ? 'pg3' : asked;
+          if (options.elsewhere) return { status: 200, text: `Switched over to "pg3" instead of "${asked}"` };
           return { status: 200, text: `Successfully switched over to "${leader}"` };
         },
       }),
@@ -76,6 +78,10 @@ test('refused on a degraded cluster (exit 4, its problems listed) and when Patro
   const refused = await pgha(['switchover', 's.yaml', '--to', 'pg2'], dir);
   assert.is(refused.code, 4);
   assert.match(refused.stderr, /Patroni refused the switchover \(HTTP 412\): switchover is not possible: no good candidates have been found/);
+  await fake.stopAll();
+  await startCluster({ elsewhere: true });
+  const elsewhere = await pgha(['switchover', 's.yaml', '--to', 'pg2'], dir);
+  assert.equal([elsewhere.code, elsewhere.stderr.trim().split('\n').at(-1)], [4, 'pgha: Patroni handed over to pg3, not pg2: Switched over to "pg3" instead of "pg2"']);
 });
 
 test.run();

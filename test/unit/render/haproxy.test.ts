@@ -64,7 +64,7 @@ test('the file: the same configuration on every postgres node, readable by all (
 });
 
 test('HAProxy\'s Prometheus exporter on the metrics port, over TLS with the node\'s certificate (its key found beside it)', () => {
-  assert.match(cfg, /\nfrontend metrics\n    mode http\n    bind \*:8404 ssl crt \/etc\/pgha\/tls\/node\.crt\n    http-request use-service prometheus-exporter if \{ path \/metrics \}\n/);
+  assert.match(cfg, /\nfrontend metrics\n    mode http\n    timeout client 10s\n    timeout http-request 5s\n    bind \*:8404 ssl crt \/etc\/pgha\/tls\/node\.crt verify required ca-file \/etc\/pgha\/tls\/ca\.crt\n    http-request use-service prometheus-exporter if \{ path \/metrics \}\n/);
   assert.match(cfg, /\n    ssl-load-extra-del-ext\n/, 'node.crt finds node.key, not node.crt.key');
   assert.match(renderHaproxyConfig(modelOf((s) => (s.haproxy = { ...s.haproxy, metricsPort: 9101 }))), /bind \*:9101 ssl crt /);
 });

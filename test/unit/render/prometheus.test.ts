@@ -11,12 +11,12 @@ interface Job {
   static_configs: { targets: string[]; labels: Record<string, string> }[];
 }
 
-test('one job per endpoint kind, every target over TLS against the CA; only etcd gets the client certificate', () => {
+test('one job per endpoint kind, every target over TLS against the CA; etcd and HAProxy get the client certificate', () => {
   const model = defaultModel();
   const jobs = (YAML.parse(renderPrometheusConfig(model)) as { scrape_configs: Job[] }).scrape_configs;
   assert.equal(jobs.map((j) => j.job_name), ['16-main-etcd', '16-main-patroni', '16-main-haproxy']);
   assert.ok(jobs.every((j) => j.scheme === 'https' && j.tls_config.ca_file === 'tls/ca.crt'));
-  assert.equal(jobs.map((j) => Object.keys(j.tls_config).length), [3, 1, 1]);
+  assert.equal(jobs.map((j) => Object.keys(j.tls_config).length), [3, 1, 3]);
   const targets = (j: Job) => j.static_configs.map((c) => `${c.labels.node}=${c.targets.join(',')}`);
   assert.equal(targets(jobs[0]!), model.etcdNodes.map((n) => `${n.name}=${n.ip}:2379`));
   assert.equal(targets(jobs[2]!), model.postgresNodes.map((n) => `${n.name}=${n.ip}:8404`));
