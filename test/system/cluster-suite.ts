@@ -16,6 +16,8 @@ import pg from 'pg';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import YAML from 'yaml';
+import { XMLValidator } from 'fast-xml-parser';
+import { MARKS, timelineSvg } from '../../scripts/failover-timeline.js';
 import { callJson } from '../../src/io/cluster-api.js';
 import { SENTINEL_PATH } from '../../src/node/contract.js';
 import { PGHA_ARGV } from '../helpers.js';
@@ -272,6 +274,10 @@ export function clusterSuite(title: string, stack: Stack, { subnet, extra = '', 
     report(`acknowledged writes missing on the new leader: ${k.missing} of ${k.acked}; the old leader streams again ${k.rejoinS.toFixed(1)} s after its restart`);
     const rw = await query<{ addr: string }>(cluster, cluster.vip, 5000, 'SELECT host(inet_server_addr()) AS addr');
     assert.equal(rw, [{ addr: ip(k.next) }], 'VIP:5000 reaches the new leader');
+    // the failover drawn as npm run bench:cluster draws it, from this kill
+    const svg = await timelineSvg(`${title}: leader kill`, [{ label: title, observation: k.observed }]);
+    assert.is(XMLValidator.validate(svg), true, 'valid SVG');
+    for (const m of MARKS.filter((x) => k.observed[x.key] !== undefined)) assert.ok(svg.includes(`>${m.label}<`), `the ${m.label} mark`);
   });
 
   t('pgha switchover --to a replica --wait under writes: it leads, the old leader streams again, no acknowledged write lost', async () => {
