@@ -9,7 +9,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SENTINEL_PATH } from '../../src/node/contract.js';
-import { leaderOf, replaceReplica, streaming, waitFor, Writer } from './cluster-client.js';
+import { leaderOf, patroniMembers, replaceReplica, waitFor, Writer } from './cluster-client.js';
 import { ARCHIVE_TIMEOUT, backupAfter, disaster, pointInTime, replicaMethod, someReplica, startBackupCluster } from './backup-scenario.js';
 import { ensureDocker, machineImage, removeMachineImages, type Cluster } from './machines.js';
 import { objectStore, type ObjectStore } from './object-store.js';
@@ -89,8 +89,13 @@ test('the repository unreachable: a new machine reports it at boot and joins all
   await waitFor(`${node}: its first boot done`, 60_000, () => cluster.exec(node, ['test', '-e', SENTINEL_PATH]));
   assert.not.match(await status(node), /FAILED/);
   await writer!.ackAfter(Date.now(), 30_000);
-  await streaming(cluster, node);
-  report(`with the store stopped, replica ${node} streams ${seconds.toFixed(1)} s after its machine started (the clone); ${(await status(node)).split('\n').find((l) => l.includes('UNUSABLE'))}`);
+  // a member of the cluster, running as a replica; whether it streams soon is not asserted: with the store
+  // gone its restore_command (archive-get) waits on the store before PostgreSQL turns to streaming (issue 16's note)
+  const member = await waitFor(`${node} a running replica`, 120_000, async () => {
+    const m = (await patroniMembers(cluster)).find((x) => x.name === node);
+    return m && m.role !== 'leader' && ['running', 'streaming', 'in archive recovery'].includes(m.state) ? m : undefined;
+  });
+  report(`with the store stopped, replica ${node} joined (the clone, state ${member.state}) ${seconds.toFixed(1)} s after its machine started; ${(await status(node)).split('\n').find((l) => l.includes('UNUSABLE'))}`);
 });
 
 test.run();

@@ -19,11 +19,14 @@ printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
 chmod 0755 /usr/sbin/policy-rc.d
 trap 'rm -f /usr/sbin/policy-rc.d' EXIT
 
-apt-get -o DPkg::Lock::Timeout=600 update -q
+# dpkg's fsync after every file is what a build VM spends much of its install on (each one a flush of the
+# image file on the host): a build that dies is thrown away whole, and the image is synced when it shuts down
+apt=(apt-get -o DPkg::Lock::Timeout=600 -o Dpkg::Options::=--force-unsafe-io)
+"${apt[@]}" update -q
 if printf '%s\n' "$@" | grep -q '^postgresql-[0-9]'; then
-  apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends postgresql-common
+  "${apt[@]}" install -y -q --no-install-recommends postgresql-common
   sed -ri 's/^#?\s*create_main_cluster\s*=.*/create_main_cluster = false/' /etc/postgresql-common/createcluster.conf
   grep -q '^create_main_cluster = false$' /etc/postgresql-common/createcluster.conf
 fi
-apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "$@"
+"${apt[@]}" install -y -q --no-install-recommends "$@"
 echo "installed: $*"
