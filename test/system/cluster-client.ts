@@ -406,13 +406,16 @@ export async function replaceEtcd(cluster: Cluster, node: string, newIp?: string
   return (Date.now() - booted) / 1000;
 }
 
-/** A dead replica's replacement (same address): seconds from the new machine's start to streaming with lag 0. */
-export async function replaceReplica(cluster: Cluster, node: string): Promise<number> {
+/**
+ * A dead replica's replacement (same address): seconds from the new machine's start to `ready` (by default:
+ * streaming with lag 0).
+ */
+export async function replaceReplica(cluster: Cluster, node: string, ready: () => Promise<unknown> = () => streaming(cluster, node, 180_000)): Promise<number> {
   await cluster.kill(node);
   cluster.pgha(['replace', node, 'spec.yaml', '--out', 'out', '--no-iso']);
   await cluster.boot(node);
   const booted = Date.now();
-  await streaming(cluster, node, 180_000);
+  await ready();
   return (Date.now() - booted) / 1000;
 }
 
