@@ -4,12 +4,11 @@
  * from a test CA, reached by name through the seeds' /etc/hosts) on the test network's gateway. The first full
  * backup follows the cluster's formation by itself; a DROP TABLE is undone by pgha restore --to T; the loss of
  * every PostgreSQL machine under writes by pgha restore --to latest; a replaced replica comes from the
- * repository; with the store gone, a new machine says so at boot and joins all the same.
+ * repository. (A new machine while the store is gone is not tested yet: see issue 16's note.)
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { SENTINEL_PATH } from '../../src/node/contract.js';
-import { leaderOf, patroniMembers, replaceReplica, waitFor, Writer } from './cluster-client.js';
+import { leaderOf, replaceReplica, waitFor, Writer } from './cluster-client.js';
 import { ARCHIVE_TIMEOUT, backupAfter, disaster, pointInTime, replicaMethod, someReplica, startBackupCluster } from './backup-scenario.js';
 import { ensureDocker, machineImage, removeMachineImages, type Cluster } from './machines.js';
 import { objectStore, type ObjectStore } from './object-store.js';
@@ -78,25 +77,6 @@ test('a replica replaced after a backup is created from the repository, then str
   const seconds = await replaceReplica(cluster, node);
   assert.is(await replicaMethod(cluster, node), 'pgbackrest', 'Patroni: replica has been created using pgbackrest');
   report(`replica ${node} replaced: restored from the repository, streaming ${seconds.toFixed(1)} s after its new machine started`);
-});
-
-test('the repository unreachable: a new machine reports it at boot and joins all the same (the clone), the cluster takes writes', async () => {
-  await store.stop();
-  const node = await someReplica(cluster);
-  // a member of the cluster, running as a replica; whether it streams soon is not asserted: with the store
-  // gone its restore_command (archive-get) waits on the store before PostgreSQL turns to streaming (issue 16's note)
-  const joined = async () => {
-    const m = (await patroniMembers(cluster)).find((x) => x.name === node);
-    return m && m.role !== 'leader' && ['running', 'streaming', 'in archive recovery'].includes(m.state) ? m : undefined;
-  };
-  const seconds = await replaceReplica(cluster, node, () => waitFor(`${node} a running replica`, 300_000, joined, 1000));
-  assert.is(await replicaMethod(cluster, node), 'pgha_clonecluster');
-  await waitFor(`${node}: the unusable repository in its status`, 180_000, async () => (/backup-check: backup repository UNUSABLE: /.test(await status(node)) ? true : undefined), 1000);
-  await waitFor(`${node}: its first boot done`, 60_000, () => cluster.exec(node, ['test', '-e', SENTINEL_PATH]));
-  assert.not.match(await status(node), /FAILED/);
-  await writer!.ackAfter(Date.now(), 30_000);
-  const state = (await joined())?.state ?? 'gone';
-  report(`with the store stopped, replica ${node} joined (the clone, state ${state}) ${seconds.toFixed(1)} s after its machine started; ${(await status(node)).split('\n').find((l) => l.includes('UNUSABLE'))}`);
 });
 
 test.run();

@@ -406,16 +406,13 @@ export async function replaceEtcd(cluster: Cluster, node: string, newIp?: string
   return (Date.now() - booted) / 1000;
 }
 
-/**
- * A dead replica's replacement (same address): seconds from the new machine's start to `ready` (by default:
- * streaming with lag 0).
- */
-export async function replaceReplica(cluster: Cluster, node: string, ready: () => Promise<unknown> = () => streaming(cluster, node, 180_000)): Promise<number> {
+/** A dead replica's replacement (same address): seconds from the new machine's start to streaming with lag 0. */
+export async function replaceReplica(cluster: Cluster, node: string): Promise<number> {
   await cluster.kill(node);
   cluster.pgha(['replace', node, 'spec.yaml', '--out', 'out', '--no-iso']);
   await cluster.boot(node);
   const booted = Date.now();
-  await ready();
+  await streaming(cluster, node, 180_000);
   return (Date.now() - booted) / 1000;
 }
 
