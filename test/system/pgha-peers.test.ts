@@ -58,11 +58,13 @@ test.after.each(() => rmSync(dir, { recursive: true, force: true }));
 
 /**
  * Runs pgha-peers once, asynchronously: the fake Patroni answers from this process. It runs in a mount
- * namespace whose /etc is an overlay with the CA certificate where the HAProxy configuration names it, so that
- * its `haproxy -c` passes (the host's /etc is not changed).
+ * namespace whose /etc is an overlay with the node's TLS files where the HAProxy configuration names them (the
+ * CA for the checks, the certificate and key for the metrics port), so that its `haproxy -c` passes (the host's
+ * /etc is not changed).
  */
 async function runOnce() {
-  const script = `${etcOverlayMount(dir, { 'pgha/tls/ca.crt': TEST_SECRETS.tls.ca.cert })} && exec "$0" "$@"`;
+  const tls = { 'pgha/tls/ca.crt': TEST_SECRETS.tls.ca.cert, 'pgha/tls/node.crt': TEST_SECRETS.tls.nodes.patroni1!.cert, 'pgha/tls/node.key': TEST_SECRETS.tls.nodes.patroni1!.key };
+  const script = `${etcOverlayMount(dir, tls)} && exec "$0" "$@"`;
   const r = await promisify(execFile)('unshare', ['--mount', 'sh', '-c', script, PEERS, join(dir, 'peers.json'), '--once'], {
     encoding: 'utf8',
     env: { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH}`, PGHA_STATE_DIR: join(dir, 'state') },
