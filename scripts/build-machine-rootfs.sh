@@ -108,13 +108,7 @@ recipe=$( {
   printf '%s\n' "$SUITE" "$role" "$@"
   [[ -z $PATRONI_RELEASE ]] || { cat "$ROOTFS_BASE.recipe"; sha256sum "$PATRONI_RELEASE" "$(dirname "$self")/install-vendored-patroni.sh" | cut -d' ' -f1; }
 } | sha256sum | cut -d' ' -f1)
-exit_if_current "$out" "$recipe"
-need_mmdebstrap
-
-exec 9>"$out.lock"
-flock 9
-# another build may have made it while this one waited for the lock
-exit_if_current "$out" "$recipe"
+begin_build "$out" "$recipe"
 tmp=$out.partial
 trap 'rm -f "$tmp"' EXIT
 start=$SECONDS

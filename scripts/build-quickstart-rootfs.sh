@@ -40,13 +40,7 @@ mkdir -p "$(dirname "$out")"
 out=$(cd "$(dirname "$out")" && pwd)/$(basename "$out")
 
 recipe=$( { cat "$self" "$(dirname "$self")/rootfs-lib.sh"; "$node" --version; cat "$npm_dir/package.json"; } | sha256sum | cut -d' ' -f1)
-exit_if_current "$out" "$recipe"
-need_mmdebstrap
-
-exec 9>"$out.lock"
-flock 9
-# another build may have made it while this one waited for the lock
-exit_if_current "$out" "$recipe"
+begin_build "$out" "$recipe"
 tmp=$out.partial
 trap 'rm -f "$tmp"' EXIT
 start=$SECONDS

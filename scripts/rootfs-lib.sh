@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Sourced by build-machine-rootfs.sh and build-quickstart-rootfs.sh (which define log and die): the cache
-# check of a rootfs tarball against its recipe, and root with mmdebstrap before a build. The builders put
+# check of a rootfs tarball against its recipe, root with mmdebstrap, and the build lock. The builders put
 # this file in their recipes.
 
 # Exits 0 with "rootfs up to date" when OUT was built from RECIPE (PGHA_ROOTFS_FORCE=1 builds anyway).
@@ -20,4 +20,16 @@ need_mmdebstrap() {
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends mmdebstrap debian-archive-keyring >/dev/null
   }
+}
+
+# Before a build of OUT from RECIPE: exits 0 when OUT is current, else makes sure of root and mmdebstrap and
+# takes OUT's lock (fd 9, held until the builder exits), then looks again: another build may have made OUT
+# while this one waited for the lock.
+begin_build() {
+  local out=$1 recipe=$2
+  exit_if_current "$out" "$recipe"
+  need_mmdebstrap
+  exec 9>"$out.lock"
+  flock 9
+  exit_if_current "$out" "$recipe"
 }
