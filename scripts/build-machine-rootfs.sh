@@ -119,10 +119,7 @@ if [[ -n $PATRONI_RELEASE ]]; then
   trap 'umount "$work/proc" 2>/dev/null || true; mountpoint -q "$work/proc" || rm -rf --one-file-system "$work"; rm -f "$tmp"' EXIT
   derive_root "$work" "$role" "$scripts" "$@"
   tar -C "$work" --numeric-owner -cf "$tmp" .
-  mv -f "$tmp" "$out"
-  echo "$recipe" >"$out.recipe"
-  log "rootfs $out ($(du -h "$out" | cut -f1)) in $((SECONDS - start))s"
-  echo "$out"
+  finish_build "$tmp" "$out" "$recipe" "$start"
   exit 0
 fi
 log "building $SUITE $role rootfs (recipe ${recipe:0:12}): ${#BASE_PACKAGES[@]} base packages + $*"
@@ -133,7 +130,4 @@ mmdebstrap --mode=root --variant=minbase --components=main --include="$include" 
   --aptopt='Acquire::Retries "3"' --customize-hook="$hook" \
   "$SUITE" "$tmp" \
   "deb $MIRROR $SUITE main" "deb $MIRROR $SUITE-updates main" "deb $SECURITY_MIRROR $SUITE-security main" >&2
-mv -f "$tmp" "$out"
-echo "$recipe" >"$out.recipe"
-log "rootfs $out ($(du -h "$out" | cut -f1)) in $((SECONDS - start))s"
-echo "$out"
+finish_build "$tmp" "$out" "$recipe" "$start"

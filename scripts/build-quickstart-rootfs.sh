@@ -49,7 +49,4 @@ mmdebstrap --mode=root --variant=minbase --components=main --format=tar --aptopt
   --customize-hook="\"$self\" __customize \"\$1\"" \
   "$SUITE" "$tmp" \
   "deb $MIRROR $SUITE main" "deb $MIRROR $SUITE-updates main" "deb $SECURITY_MIRROR $SUITE-security main" >&2
-mv -f "$tmp" "$out"
-echo "$recipe" >"$out.recipe"
-log "rootfs $out ($(du -h "$out" | cut -f1)) in $((SECONDS - start))s"
-echo "$out"
+finish_build "$tmp" "$out" "$recipe" "$start"

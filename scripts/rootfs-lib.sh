@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Sourced by build-machine-rootfs.sh and build-quickstart-rootfs.sh (which define log and die): the cache
-# check of a rootfs tarball against its recipe, root with mmdebstrap, and the build lock. The builders put
-# this file in their recipes.
+# check of a rootfs tarball against its recipe, root with mmdebstrap, the build lock and the finished
+# tarball. The builders put this file in their recipes.
 
 # Exits 0 with "rootfs up to date" when OUT was built from RECIPE (PGHA_ROOTFS_FORCE=1 builds anyway).
 exit_if_current() {
@@ -32,4 +32,13 @@ begin_build() {
   exec 9>"$out.lock"
   flock 9
   exit_if_current "$out" "$recipe"
+}
+
+# After a build: TMP becomes OUT with its RECIPE beside it; says its size and the seconds since START.
+finish_build() {
+  local tmp=$1 out=$2 recipe=$3 start=$4
+  mv -f "$tmp" "$out"
+  echo "$recipe" >"$out.recipe"
+  log "rootfs $out ($(du -h "$out" | cut -f1)) in $((SECONDS - start))s"
+  echo "$out"
 }
