@@ -66,7 +66,7 @@ export async function switchover(spec: string | undefined, options: SwitchoverOp
     for (const name of names) {
       const c = await call(rest(name, '/cluster'));
       const members = c.ok ? ((c.body as { members?: ClusterMember[] } | undefined)?.members ?? []) : [];
-      const m = members.find((x) => x.role === 'leader' && x.state === 'running' && x.name !== leader);
+      const m = members.find((x) => x.role !== undefined && LEADER_ROLES.has(x.role) && x.state === 'running' && x.name !== leader);
       if (m?.name) {
         newLeader = m.name;
         break;
