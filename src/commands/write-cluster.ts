@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { renderCluster } from '../assemble/cluster.js';
 import { UserError } from '../errors.js';
-import { cloudConfigValidator, findCloudConfigSchema } from '../io/cloud-config-schema.js';
+import { checkCloudConfigs, findCloudConfigSchema } from '../io/cloud-config-schema.js';
 import { findIsoTool, makeSeedIsos } from '../io/iso.js';
 import { withLocks } from '../io/lock.js';
 import { isWithin, realTarget, writeOutput, type AlongsideFile } from '../io/output.js';
@@ -38,11 +38,12 @@ export function defaultSecretsPath(specPath: string | undefined, outDir: string)
  * user-data serialises (its YAML reads back the same: lib/yaml.ts and its tests), not the text again.
  */
 function checkUserData(files: FileEntry[], schemaPath: string): void {
-  const check = cloudConfigValidator(schemaPath);
-  for (const f of files.filter((f) => f.path.endsWith('/user-data'))) {
-    const problems = f.content.startsWith('#cloud-config\n') ? check(f.data) : ['does not start with #cloud-config'];
+  const userData = files.filter((f) => f.path.endsWith('/user-data'));
+  const checked = checkCloudConfigs(schemaPath, userData.map((f) => ({ text: f.content, data: f.data })));
+  userData.forEach((f, i) => {
+    const problems = f.content.startsWith('#cloud-config\n') ? checked[i]! : ['does not start with #cloud-config'];
     if (problems.length > 0) throw new Error(`${f.path} fails cloud-init's schema (${schemaPath}):\n${problems.join('\n')}`);
-  }
+  });
 }
 
 export interface WriteClusterSteps {
@@ -115,7 +116,9 @@ async function renderAndWrite(prepared: Prepared, options: OutputOptions, io: Io
     alongside,
     afterWrite: async (staging) => {
       // the ISO tools mostly wait, so the schema check runs meanwhile; a failure still leaves nothing behind
-      const isos = isoTool ? makeSeedIsos(isoTool, model.nodes.map((n) => join(staging, 'nodes', n.name))) : Promise.resolve();
+      const previous = realTarget(options.out);
+      const jobs = model.nodes.map((n) => ({ dir: join(staging, 'nodes', n.name), previous: join(previous, 'nodes', n.name) }));
+      const isos = isoTool ? makeSeedIsos(isoTool, jobs) : Promise.resolve();
       try {
         if (schemaPath) checkUserData(files, schemaPath);
       } finally {

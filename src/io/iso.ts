@@ -1,4 +1,4 @@
-import { chmodSync, utimesSync } from 'node:fs';
+import { chmodSync, copyFileSync, lstatSync, readFileSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { ToolError } from '../errors.js';
 import { onPath } from './tools.js';
@@ -30,21 +30,49 @@ function isoCommand(tool: IsoTool, dir: string): [string, string[]] {
   }
 }
 
+/** A seed ISO to make in `dir`; `previous` is the same node's folder in the output this render replaces. */
+export interface SeedIsoJob {
+  dir: string;
+  previous?: string;
+}
+
 /**
- * A NoCloud seed ISO (ISO9660 + Joliet + Rock Ridge, volume label cidata) in each node folder. Many at a time:
- * each xorriso run takes ~0.1 s, nearly all of it a sleep in libburn, not CPU.
+ * The previous render's ISO when it was made by xorriso from the same three seed files: xorriso's ISOs are
+ * reproducible (fixed times, SOURCE_DATE_EPOCH), so a copy is what running it again would write.
  */
-export async function makeSeedIsos(tool: IsoTool, nodeDirs: string[], parallel = 32): Promise<void> {
-  const { execa } = await import('execa');
-  const queue = [...nodeDirs];
+function reusable(tool: IsoTool, job: SeedIsoJob): string | undefined {
+  if (tool !== 'xorriso' || job.previous === undefined) return undefined;
+  const iso = join(job.previous, 'seed.iso');
+  try {
+    if (!lstatSync(iso).isFile()) return undefined;
+    return SEED_FILES.every((f) => readFileSync(join(job.previous!, f)).equals(readFileSync(join(job.dir, f)))) ? iso : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A NoCloud seed ISO (ISO9660 + Joliet + Rock Ridge, volume label cidata) in each node folder, or a copy of the
+ * previous one when its seed files did not change (a render again). Many at a time: each xorriso run takes
+ * ~0.1 s, nearly all of it a sleep in libburn, not CPU.
+ */
+export async function makeSeedIsos(tool: IsoTool, jobs: SeedIsoJob[], parallel = 32): Promise<void> {
+  const queue = [...jobs];
   const worker = async () => {
-    for (let dir = queue.shift(); dir !== undefined; dir = queue.shift()) {
+    for (let job = queue.shift(); job !== undefined; job = queue.shift()) {
+      const { dir } = job;
       for (const f of SEED_FILES) utimesSync(join(dir, f), EPOCH, EPOCH);
-      const [cmd, args] = isoCommand(tool, dir);
-      const r = await execa(cmd, args, { cwd: dir, reject: false, env: { SOURCE_DATE_EPOCH: String(EPOCH) }, all: true, stdin: 'ignore' });
-      if (r.exitCode !== 0) throw new ToolError(`${cmd} failed for ${dir} (exit ${r.exitCode})`, String(r.all ?? '').split('\n').slice(-20).join('\n'));
+      const previous = reusable(tool, job);
+      if (previous !== undefined) {
+        copyFileSync(previous, join(dir, 'seed.iso'));
+      } else {
+        const [cmd, args] = isoCommand(tool, dir);
+        const { execa } = await import('execa'); // loaded only when an ISO is made: a render again may make none
+        const r = await execa(cmd, args, { cwd: dir, reject: false, env: { SOURCE_DATE_EPOCH: String(EPOCH) }, all: true, stdin: 'ignore' });
+        if (r.exitCode !== 0) throw new ToolError(`${cmd} failed for ${dir} (exit ${r.exitCode})`, String(r.all ?? '').split('\n').slice(-20).join('\n'));
+      }
       chmodSync(join(dir, 'seed.iso'), 0o600); // it holds user-data and so the node's secrets
     }
   };
-  await Promise.all(Array.from({ length: Math.min(parallel, nodeDirs.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(parallel, jobs.length) }, worker));
 }

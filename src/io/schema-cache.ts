@@ -48,18 +48,28 @@ function readCached(path: string): string | undefined {
  * compiler's recipe, and later runs load it in milliseconds. A cache that cannot be written is skipped.
  */
 export function cachedValidator(schemaText: string, compiler: SchemaCompiler): Validator {
-  const ajvVersion = (require('ajv/package.json') as { version: string }).version;
-  const key = createHash('sha256').update(`${compiler.recipe}\0${ajvVersion}\0${schemaText}`).digest('hex').slice(0, 32);
-  const path = join(cacheDir(), `schema-${key}.cjs`);
+  const path = join(cacheDir(), `schema-${cacheKey(schemaText, compiler)}.cjs`);
   const cached = readCached(path);
   if (cached !== undefined) return load(cached);
   const ajv = compiler.ajv();
   const validate = ajv.compile(JSON.parse(schemaText) as AnySchema);
   const standalone = (require('ajv/dist/standalone/index.js') as { default: (ajv: Ajv, v: unknown) => string }).default;
+  keep(path, standalone(ajv, validate));
+  return validate as unknown as Validator;
+}
+
+/** A schema's key: its text, Ajv's version and the compiler's recipe. */
+function cacheKey(schemaText: string, compiler: SchemaCompiler): string {
+  const ajvVersion = (require('ajv/package.json') as { version: string }).version;
+  return createHash('sha256').update(`${compiler.recipe}\0${ajvVersion}\0${schemaText}`).digest('hex').slice(0, 32);
+}
+
+/** Writes a cache file whole (a temporary file renamed); a cache that cannot be written is skipped. */
+function keep(path: string, content: string): void {
   const tmp = `${path}.${process.pid}.tmp`;
   try {
     mkdirSync(cacheDir(), { recursive: true, mode: 0o700 });
-    writeFileSync(tmp, standalone(ajv, validate), { mode: 0o644 });
+    writeFileSync(tmp, content, { mode: 0o644 });
     renameSync(tmp, path);
   } catch {
     // a read-only home or a full disk: the check still works, only slower next time
@@ -69,5 +79,32 @@ export function cachedValidator(schemaText: string, compiler: SchemaCompiler): V
       // the folder itself is not there
     }
   }
-  return validate as unknown as Validator;
+}
+
+/** How many valid texts are remembered per schema: the newest, many renders' worth. */
+const VALID_KEPT = 4096;
+
+/** The texts a schema's check found valid before, by their SHA-256 (hex), and a way to add to them. */
+export interface ValidTexts {
+  has: (sha256: string) => boolean;
+  add: (sha256s: string[]) => void;
+}
+
+/**
+ * The SHA-256 of texts already found valid against this schema (same key as its compiled check), so that a
+ * render again checks only documents that changed and loads no check at all when none did.
+ */
+export function validTexts(schemaText: string, compiler: SchemaCompiler): ValidTexts {
+  const path = join(cacheDir(), `schema-${cacheKey(schemaText, compiler)}.valid`);
+  const known = (readCached(path) ?? '').split('\n').filter((l) => /^[0-9a-f]{64}$/.test(l));
+  const set = new Set(known);
+  return {
+    has: (sha256) => set.has(sha256),
+    add: (sha256s) => {
+      const fresh = sha256s.filter((h) => !set.has(h));
+      if (fresh.length === 0) return;
+      fresh.forEach((h) => set.add(h));
+      keep(path, [...known, ...fresh].slice(-VALID_KEPT).join('\n') + '\n');
+    },
+  };
 }

@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cloudConfigValidator, findCloudConfigSchema } from '../../../src/io/cloud-config-schema.js';
+import { checkCloudConfigs, cloudConfigValidator, findCloudConfigSchema } from '../../../src/io/cloud-config-schema.js';
 import { packagePath } from '../../../src/paths.js';
 import { userErrorOf } from '../../helpers.js';
 
@@ -38,6 +38,27 @@ test('a schema whose reference resolves to nothing is a user error naming it, no
     writeFileSync(join(dir, 's.json'), JSON.stringify({ $schema: 'http://json-schema.org/draft-04/schema#', properties: { a: { $ref: '#/definitions/missing' } } }));
     assert.match(userErrorOf(() => cloudConfigValidator(join(dir, 's.json'))).message, /s\.json is not a usable cloud-config schema: can't resolve reference/);
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('checkCloudConfigs: problems per document; a text found valid before is not checked again, and then no check is loaded', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pgha-ccs-'));
+  const xdg = process.env.XDG_CACHE_HOME;
+  process.env.XDG_CACHE_HOME = dir;
+  try {
+    const schema = packagePath('test', 'fixtures', 'runcmd-string-schema.json');
+    const good = { text: 'runcmd: ok\n', data: { runcmd: 'ok' } };
+    const bad = { text: 'runcmd: [[a]]\n', data: { runcmd: [['a']] } };
+    assert.equal(checkCloudConfigs(schema, [good, bad]), [[], ['/runcmd must be string']]);
+    for (const f of readdirSync(join(dir, 'pgha')).filter((f) => f.endsWith('.cjs'))) rmSync(join(dir, 'pgha', f));
+    assert.equal(checkCloudConfigs(schema, [good]), [[]]);
+    assert.not.ok(readdirSync(join(dir, 'pgha')).some((f) => f.endsWith('.cjs')), 'no check compiled for a known text');
+    assert.equal(checkCloudConfigs(schema, [bad]), [['/runcmd must be string']], 'an invalid text is never remembered');
+    assert.equal(checkCloudConfigs(schema, [{ text: good.text, data: bad.data }]), [[]], 'the text is the key: its data is what it reads back as');
+  } finally {
+    if (xdg === undefined) delete process.env.XDG_CACHE_HOME;
+    else process.env.XDG_CACHE_HOME = xdg;
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -48,7 +48,7 @@ test('makeSeedIsos: a cidata ISO of the three seed files per node, at a fixed ti
   fakeTool('xorriso');
   process.env.PATH = `${join(dir, 'bin')}:${path}`;
   const dirs = ['a', 'b', 'c'].map(nodeDir);
-  await makeSeedIsos('xorriso', dirs, 2);
+  await makeSeedIsos('xorriso', dirs.map((d) => ({ dir: d })), 2);
   for (const d of dirs) {
     assert.is(readFileSync(join(d, 'args'), 'utf8'), `1704067200 -as mkisofs -quiet -output ${d}/seed.iso -volid cidata -joliet -rock user-data meta-data network-config\n`);
     assert.is(statSync(join(d, 'seed.iso')).mode & 0o777, 0o600, 'it holds user-data');
@@ -56,10 +56,31 @@ test('makeSeedIsos: a cidata ISO of the three seed files per node, at a fixed ti
   }
 });
 
+test('makeSeedIsos: the previous ISO is copied when xorriso made it from the same seed files, else made again', async () => {
+  fakeTool('xorriso');
+  fakeTool('genisoimage');
+  process.env.PATH = `${join(dir, 'bin')}:${path}`;
+  const old = nodeDir('old');
+  writeFileSync(join(old, 'seed.iso'), 'previous iso');
+  const same = nodeDir('same');
+  const changed = nodeDir('changed');
+  writeFileSync(join(changed, 'user-data'), 'user-data of a replaced node');
+  const other = nodeDir('other-tool');
+  await makeSeedIsos('xorriso', [same, changed].map((d) => ({ dir: d, previous: old })));
+  await makeSeedIsos('genisoimage', [{ dir: other, previous: old }]);
+  assert.is(readFileSync(join(same, 'seed.iso'), 'utf8'), 'previous iso');
+  assert.not.ok(existsSync(join(same, 'args')), 'xorriso did not run');
+  assert.is(statSync(join(same, 'seed.iso')).mode & 0o777, 0o600);
+  assert.is(readFileSync(join(changed, 'seed.iso'), 'utf8'), 'iso\n', 'a changed user-data: made again');
+  assert.is(readFileSync(join(other, 'seed.iso'), 'utf8'), 'iso\n', 'genisoimage ISOs hold the time: never reused');
+  await makeSeedIsos('xorriso', [{ dir: nodeDir('no-previous'), previous: join(dir, 'nodes', 'absent') }]);
+  assert.is(readFileSync(join(dir, 'nodes', 'no-previous', 'seed.iso'), 'utf8'), 'iso\n');
+});
+
 test('makeSeedIsos: a failing tool is a tool error with its output', async () => {
   fakeTool('genisoimage', 'echo "genisoimage: no space left" >&2; exit 5');
   process.env.PATH = `${join(dir, 'bin')}:${path}`;
-  await makeSeedIsos('genisoimage', [nodeDir('a')]).then(
+  await makeSeedIsos('genisoimage', [{ dir: nodeDir('a') }]).then(
     () => assert.unreachable('no error'),
     (e: unknown) => {
       assert.instance(e, ToolError);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Ajv } from 'ajv';
-import { cachedValidator, type SchemaCompiler } from '../../../src/io/schema-cache.js';
+import { cachedValidator, validTexts, type SchemaCompiler } from '../../../src/io/schema-cache.js';
 
 const require = createRequire(import.meta.url);
 const SCHEMA = JSON.stringify({ type: 'object', properties: { port: { type: 'integer', maximum: 65535 } }, required: ['port'] });
@@ -71,6 +71,25 @@ test('a cache folder that cannot be written: the check still works', () => {
   const v = cachedValidator(SCHEMA, compiler);
   assert.equal(check(v), [true, false, false]);
   assert.equal(readdirSync(dir), ['pgha']);
+});
+
+test('validTexts: remembered per schema, across calls, only this user\'s own file, the newest 4096', () => {
+  const a = 'a'.repeat(64);
+  const b = 'b'.repeat(64);
+  validTexts(SCHEMA, compiler).add([a]);
+  assert.ok(validTexts(SCHEMA, compiler).has(a));
+  assert.not.ok(validTexts(SCHEMA, compiler).has(b));
+  assert.not.ok(validTexts(SCHEMA, { ...compiler, recipe: 'other' }).has(a), 'another recipe');
+  assert.not.ok(validTexts(SCHEMA.replace('65535', '1024'), compiler).has(a), 'another schema');
+  const [file] = readdirSync(join(dir, 'pgha'));
+  chmodSync(join(dir, 'pgha', file!), 0o666);
+  assert.not.ok(validTexts(SCHEMA, compiler).has(a), 'a file others may change is not believed');
+  const many = Array.from({ length: 4100 }, (_, i) => i.toString(16).padStart(64, '0'));
+  validTexts(SCHEMA, compiler).add(many);
+  const kept = validTexts(SCHEMA, compiler);
+  assert.ok(kept.has(many[4099]!));
+  assert.not.ok(kept.has(many[3]!), 'the oldest went');
+  assert.is(compiles, 0, 'remembering compiles nothing');
 });
 
 test.run();
