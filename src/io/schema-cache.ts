@@ -96,15 +96,13 @@ export interface ValidTexts {
  */
 export function validTexts(schemaText: string, compiler: SchemaCompiler): ValidTexts {
   const path = join(cacheDir(), `schema-${cacheKey(schemaText, compiler)}.valid`);
-  const known = (readCached(path) ?? '').split('\n').filter((l) => /^[0-9a-f]{64}$/.test(l));
-  const set = new Set(known);
+  const set = new Set((readCached(path) ?? '').split('\n').filter((l) => /^[0-9a-f]{64}$/.test(l)));
   return {
     has: (sha256) => set.has(sha256),
     add: (sha256s) => {
-      const fresh = sha256s.filter((h) => !set.has(h));
-      if (fresh.length === 0) return;
-      fresh.forEach((h) => set.add(h));
-      keep(path, [...known, ...fresh].slice(-VALID_KEPT).join('\n') + '\n');
+      const before = set.size;
+      sha256s.forEach((h) => set.add(h));
+      if (set.size > before) keep(path, [...set].slice(-VALID_KEPT).join('\n') + '\n');
     },
   };
 }
