@@ -38,6 +38,7 @@ const HELP: Record<string, { writes: string; exits: [number, string][] }> = {
   add: { writes: `${WRITES_CLUSTER}; the spec (the new node)`, exits: EXIT_WRITE },
   restore: { writes: `${WRITES_CLUSTER}; the spec (backup.restore.to, the new Patroni namespace)`, exits: EXIT_WRITE },
   certs: { writes: `${WRITES_CLUSTER}, with the new certificates`, exits: EXIT_WRITE },
+  rollout: { writes: `${WRITES_CLUSTER}, DIR/launch/rollout.sh; the spec (every node's generation)`, exits: EXIT_WRITE },
   status: {
     writes: 'nothing: it reads the spec and the secrets file (the CA, the admin client certificate) and asks every etcd and Patroni member',
     exits: [[2, 'bad input: the spec, an option, no CA or admin certificate in the secrets file'], [4, 'degraded: a member down or unhealthy, no single leader, a replica lagging, a certificate within 30 days of its end'], [5, 'unreachable: no etcd and no Patroni member answered']],
@@ -86,6 +87,10 @@ function declare(io: Io) {
   )
     .option('--to <time>', 'latest, or a time with its zone (\'2026-12-02 01:06:42+00\'): the newest change at or before it is restored')
     .action(async (spec: string | undefined, o) => (await import('./commands/restore.js')).restore(spec, o, run));
+  outputOptions(
+    cli.command('rollout [spec]', 'Roll the images pgha bake left in DIR/images/ through the running cluster: new seeds and DIR/launch/rollout.sh (spec updated: generations)'),
+    'Output folder pgha bake wrote its images/ into: the whole cluster is rendered again (replaced whole, images kept)',
+  ).action(async (spec: string | undefined, o) => (await import('./commands/rollout.js')).rollout(spec, o, run));
   outputOptions(
     cli.command('certs <action> [spec]', 'renew: issue every node and admin certificate again from the cluster CA, and write the seeds'),
     'Output folder (replaced whole), with each node\'s new files in DIR/nodes/<name>/tls/',

@@ -33,7 +33,7 @@ export function loadTemplates(): Templates {
     node: Object.fromEntries(NODE_SCRIPTS.map((n) => [n, read('node', n)])) as ScriptTemplates['node'],
     image: Object.fromEntries(IMAGE_SCRIPTS.map((n) => [n, read('image', n)])) as ScriptTemplates['image'],
   };
-  return { scripts, launch: { node: read('launch', 'virt-install.sh'), all: read('launch', 'virt-install-all.sh') } };
+  return { scripts, launch: { node: read('launch', 'virt-install.sh'), all: read('launch', 'virt-install-all.sh'), rollout: read('launch', 'rollout.sh') } };
 }
 
 /** The spec schema (Ajv, strict, with the ipv4 format) and the flavours: what validating a spec needs. */

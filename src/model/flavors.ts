@@ -31,6 +31,11 @@ export interface FlavorPaths {
 /** Every flavour pgha knows, by name. */
 export type FlavorTable = ReadonlyMap<string, Flavor>;
 
+/** The file name of a baked role image: what Packer writes and the launch scripts boot. */
+export function imageFileName(flavor: Flavor, role: Role): string {
+  return `pgha-${flavor.name}-${role}.qcow2`;
+}
+
 export function flavorNamed(flavors: FlavorTable, name: string): Flavor {
   const f = flavors.get(name);
   if (!f) throw new Error(`unknown flavor ${name}: the spec schema lists only known flavours`);

@@ -1,11 +1,13 @@
 import type { FileEntry } from '../lib/file.js';
 import { fillTemplate } from '../lib/template.js';
+import { imageFileName } from '../model/flavors.js';
 import type { ClusterModel, NodeModel } from '../model/model.js';
 
-/** The launch scripts' templates (assets/launch/): one node's virt-install.sh, and the whole cluster's. */
+/** The launch scripts' templates (assets/launch/): one node's virt-install.sh, the whole cluster's, the roll-out. */
 export interface LaunchTemplates {
   node: string;
   all: string;
+  rollout: string;
 }
 
 /** Values are checked by the spec schema (names, addresses); escaped all the same. */
@@ -53,7 +55,7 @@ export function renderVirtInstall(model: ClusterModel, node: NodeModel, template
     POOL_DIR: model.launch.poolDir,
     POOL_DIR_WORD: word(model.launch.poolDir),
     OS_VARIANT: flavor.osVariant,
-    IMAGE: `pgha-${flavor.name}-${node.role}.qcow2`,
+    IMAGE: imageFileName(flavor, node.role),
     DOMAIN_WORD: word(`pgha-${model.name}-${node.name}`),
     DISK_GIB: String(vm.diskGiB),
     MEMORY_MIB: String(vm.memoryMiB),
@@ -73,11 +75,32 @@ export function renderLaunchAll(model: ClusterModel, template: string): string {
   });
 }
 
-/** DIR/launch/ (network XML, the whole-cluster script) and each node's virt-install.sh. */
+/**
+ * launch/rollout.sh: every VM replaced in turn by one on the role image and its seed, etcd members first, then
+ * the Patroni replicas, a switchover to a replica that may lead, the old leader last (the order is the
+ * script's at run time, as only then is the leader known).
+ */
+export function renderRollout(model: ClusterModel, template: string): string {
+  const names = (nodes: NodeModel[]) => nodes.map((n) => word(n.name)).join(' ');
+  return fillTemplate('assets/launch/rollout.sh', template, {
+    CLUSTER: model.name,
+    ETCD_NODES: names(model.etcdNodes),
+    POSTGRES_NODES: names(model.postgresNodes),
+    CANDIDATES: names(model.postgresNodes.filter((n) => !n.tags.nofailover)),
+  });
+}
+
+/**
+ * DIR/launch/ (network XML, the whole-cluster script) and each node's virt-install.sh; once every node's seed
+ * joins a running cluster (generation above 0, as pgha rollout sets them), also launch/rollout.sh. Seeds that
+ * bootstrap a new cluster must not replace the VMs of a running one, so the script is not written before.
+ */
 export function launchFiles(model: ClusterModel, templates: LaunchTemplates): FileEntry[] {
+  const rollout = model.nodes.every((n) => n.generation > 0) ? [{ path: 'launch/rollout.sh', content: renderRollout(model, templates.rollout), mode: 0o755 }] : [];
   return [
     { path: 'launch/network.xml', content: renderNetworkXml(model), mode: 0o644 },
     { path: 'launch/virt-install.sh', content: renderLaunchAll(model, templates.all), mode: 0o755 },
+    ...rollout,
     ...model.nodes.map((n) => ({ path: `nodes/${n.name}/virt-install.sh`, content: renderVirtInstall(model, n, templates.node), mode: 0o755 })),
   ];
 }

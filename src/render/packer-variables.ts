@@ -1,5 +1,5 @@
 import type { FileEntry } from '../lib/file.js';
-import type { Flavor } from '../model/flavors.js';
+import { imageFileName, type Flavor } from '../model/flavors.js';
 import { ROLES, type Role } from '../spec/types.js';
 
 /** One variable of a Packer template: its HCL type, default (none: it must be given) and meaning. */
@@ -19,7 +19,7 @@ export function packerVariables(flavor: Flavor, role: Role): Record<string, Pack
     base_image_url: { type: 'string', default: flavor.baseImage.url, description: `Base cloud image: ${flavor.description}` },
     base_image_checksum: { type: 'string', default: flavor.baseImage.checksum, description: 'Checksum of the base image (type:value or file:URL)' },
     output_directory: { type: 'string', default: `output-${role}`, description: 'Folder for the image; must not exist' },
-    vm_name: { type: 'string', default: `pgha-${flavor.name}-${role}.qcow2`, description: 'File name of the image' },
+    vm_name: { type: 'string', default: imageFileName(flavor, role), description: 'File name of the image' },
     disk_size: { type: 'string', default: role === 'postgres' ? '8G' : '4G', description: 'Virtual disk size' },
     accelerator: { type: 'string', default: 'kvm', description: 'QEMU accelerator: kvm, or tcg without KVM' },
     machine_type: { type: 'string', default: 'pc', description: 'QEMU machine type (pc: the seed CD is IDE, which cloud kernels see)' },

@@ -37,6 +37,15 @@ export function replaceNode(text: string, source: string, name: string, change: 
   return result(doc, source);
 }
 
+/** A roll-out of new images: every node's generation goes up, so that every seed is a new instance that joins. */
+export function rollOutNodes(text: string, source: string): SpecEdit {
+  const doc = parseSpecDocument(text, source);
+  const nodes = doc.get('nodes');
+  const count = isSeq(nodes) ? nodes.items.length : 0;
+  for (let i = 0; i < count; i++) doc.setIn(['nodes', i, 'generation'], Number(doc.getIn(['nodes', i, 'generation']) ?? 0) + 1);
+  return result(doc, source);
+}
+
 /** A new node of a running cluster: generation 1, so that its seed joins what runs. */
 export function addNode(text: string, source: string, node: { name: string; role: Role; ip: string; mac?: string; tags?: NodeSpec['tags'] }): SpecEdit {
   const doc = parseSpecDocument(text, source);

@@ -1,11 +1,15 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { flavorNamed, patternRoot, resolveFlavor } from '../../../src/model/flavors.js';
+import { flavorNamed, imageFileName, patternRoot, resolveFlavor } from '../../../src/model/flavors.js';
 import { FLAVORS } from '../../helpers.js';
 
 test('flavorNamed: a known flavour; an unknown one is a bug (the spec schema lists the known ones)', () => {
   assert.is(flavorNamed(FLAVORS, 'debian-12').postgresVersion, 15);
   assert.throws(() => flavorNamed(FLAVORS, 'plan9'), /unknown flavor plan9/);
+});
+
+test('imageFileName: the flavour and the role, as Packer names the image and the launch scripts boot it', () => {
+  assert.is(imageFileName(flavorNamed(FLAVORS, 'debian-12'), 'postgres'), 'pgha-debian-12-postgres.qcow2');
 });
 
 test('resolveFlavor: {pg} and {cluster} replaced in every path and package; the table\'s flavour is left as it was', () => {

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { launchFiles, renderNetworkXml, renderVirtInstall } from '../../../src/render/libvirt.js';
+import { launchFiles, renderNetworkXml, renderRollout, renderVirtInstall } from '../../../src/render/libvirt.js';
 import { defaultModel, modelOf, TEMPLATES } from '../../helpers.js';
 
 const model = defaultModel();
@@ -55,6 +55,25 @@ test('launch files: network, cluster script creating etcd nodes first, one execu
   const all = files[1]!.content;
   assert.ok(all.indexOf('etcd3/virt-install.sh') < all.indexOf('patroni1/virt-install.sh'));
   assert.match(all, /virsh net-define "\$here\/network\.xml"/);
+  assert.not.ok(files.some((f) => f.path === 'launch/rollout.sh'), 'seeds that bootstrap a cluster: no roll-out script');
+});
+
+test('virt-install records the seed and image it booted in the domain description, which --state compares', () => {
+  const s = script('etcd1');
+  assert.match(s, /description="pgha seed sha256:\$\(sha256sum "\$here\/seed\.iso" \| cut -d' ' -f1\) image sha256:\$image_sha"/);
+  assert.match(s, /--metadata "description=\$description" \\\n/);
+});
+
+test('rollout.sh: once every seed joins (generation above 0); etcd members, then postgres, the leader role only to nodes without nofailover', () => {
+  const m = modelOf((s) => s.nodes.forEach((n) => (n.generation = 1)));
+  const files = launchFiles(m, TEMPLATES.launch);
+  const f = files.find((x) => x.path === 'launch/rollout.sh')!;
+  assert.is(f.mode, 0o755);
+  assert.is(f.content, renderRollout(m, TEMPLATES.launch.rollout));
+  assert.match(f.content, /for node in 'etcd1' 'etcd2' 'etcd3'; do roll "\$node" "\$@"; done/);
+  assert.match(f.content, /for node in 'patroni1' 'patroni2' 'patroni3'; do\n/);
+  assert.match(f.content, /for node in 'patroni1' 'patroni2'; do\n/);
+  assert.not.match(f.content, /@@/);
 });
 
 test.run();

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { addNode, nextRestoreNamespace, replaceNode, restoreCluster } from '../../../src/spec/edit.js';
+import { addNode, nextRestoreNamespace, replaceNode, restoreCluster, rollOutNodes } from '../../../src/spec/edit.js';
 import { userErrorOf } from '../../helpers.js';
 
 const TEXT = `# my cluster
@@ -21,6 +21,12 @@ test('replaceNode: the generation goes up, --ip and --mac are recorded, comments
   assert.is(e.text, TEXT.replace('    ip: 10.0.0.11\n', '    ip: 10.0.0.12\n    mac: 52:54:00:00:00:01\n    generation: 1\n'));
   assert.equal((e.raw as { nodes: unknown[] }).nodes[0], { name: 'e1', role: 'etcd', ip: '10.0.0.12', mac: '52:54:00:00:00:01', generation: 1 });
   assert.match(replaceNode(TEXT, 'c.yaml', 'p1', {}).text, /generation: 3\n$/);
+});
+
+test('rollOutNodes: every node\'s generation goes up by one, comments and layout kept', () => {
+  const e = rollOutNodes(TEXT, 'c.yaml');
+  assert.is(e.text, TEXT.replace('    ip: 10.0.0.11\n', '    ip: 10.0.0.11\n    generation: 1\n').replace('generation: 2\n', 'generation: 3\n'));
+  assert.equal((e.raw as { nodes: { generation: number }[] }).nodes.map((n) => n.generation), [1, 3]);
 });
 
 test('addNode: appended with generation 1 (its seed joins the running cluster); a name that exists is refused', () => {
