@@ -47,11 +47,13 @@ roll() {
   echo "$node: replaced, the cluster is healthy"
 }
 
-leader() { status "$@" | awk '$1 == "patroni" && ($4 == "leader" || $4 == "primary" || $4 == "master") { print $2 }'; }
+# the Patroni leader's name, from pgha status's table (whatever its exit code)
+leader() { { status "$@" || true; } | awk '$1 == "patroni" && ($4 == "leader" || $4 == "primary" || $4 == "master") { print $2 }'; }
 
 for node in @@ETCD_NODES@@; do roll "$node" "$@"; done
 wait_healthy "before the Patroni members" "$@"
 old=$(leader "$@")
+[[ -n $old ]] || { echo "rollout.sh: pgha status names no Patroni leader: stopped" >&2; exit 1; }
 for node in @@POSTGRES_NODES@@; do
   [[ $node == "$old" ]] || roll "$node" "$@"
 done

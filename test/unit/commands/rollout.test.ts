@@ -149,6 +149,17 @@ test('rollout.sh replaces nothing while the cluster is not healthy, and says so 
   assert.equal(log(), []);
 });
 
+test('rollout.sh stops before the Patroni members when pgha status names no leader', async () => {
+  await baked();
+  assert.is((await pgha(['rollout', 'c.yaml', '--out', 'out', '--no-iso'], dir)).code, 0);
+  const { log, run } = standIns();
+  writeFileSync(join(dir, 'state', 'leader'), 'nobody\n');
+  const r = run();
+  assert.is(r.status, 1);
+  assert.match(String(r.stderr), /pgha status names no Patroni leader: stopped/);
+  assert.equal(log(), ['etcd1', 'etcd2', 'etcd3']);
+});
+
 test('virt-install.sh --state: down without a running VM, old with another seed or image, current with its own (libvirt\'s description)', async () => {
   await baked();
   const node = join(dir, 'out', 'nodes', 'etcd1');
