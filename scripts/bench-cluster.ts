@@ -79,6 +79,8 @@ interface RunResult {
   timeToClusterS: number;
   phases: FormationPhases;
   kills: LeaderKill[];
+  /** The kill after which no new leader came (the run's later kills were not made). */
+  failedKill?: string;
   /** With pgha's defaults: new machine started -> healthy, for a replaced etcd member, a replaced replica, an added replica. */
   membership?: { replaceEtcdS: number; replacePostgresS: number; addReplicaS: number };
   partition?: Partition;
@@ -86,6 +88,7 @@ interface RunResult {
 }
 
 const median = (xs: number[]) => {
+  if (xs.length === 0) return NaN;
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
@@ -113,15 +116,24 @@ async function run(r: RunSpec, v: (typeof VERSIONS)[number], subnet: number, fir
     });
     for (const m of members.filter((x) => x.role !== 'leader')) await streaming(cluster, m.name, 180_000);
     const kills: LeaderKill[] = [];
+    let failedKill: string | undefined;
     for (let i = 0; i < r.kills; i++) {
-      const k = await killLeader(cluster, writer, r.synchronous);
+      let k: LeaderKill;
+      try {
+        k = await killLeader(cluster, writer, r.synchronous);
+      } catch (e) {
+        // a failover that did not happen is a finding of the run, not the end of the benchmark
+        failedKill = `kill ${i + 1}: ${(e as Error).message}`;
+        console.log(`  ${failedKill}`);
+        break;
+      }
       kills.push(k);
       console.log(
         `  kill ${i + 1}: ${k.old} -> ${k.next}, elected after ${k.electedS.toFixed(1)} s, RTO ${k.rtoS.toFixed(1)} s, ` +
           `${k.missing} of ${k.acked} acknowledged writes missing, rejoined in ${k.rejoinS.toFixed(1)} s`,
       );
     }
-    const result: RunResult = { timeToClusterS, phases, kills };
+    const result: RunResult = { timeToClusterS, phases, kills, ...(failedKill ? { failedKill } : {}) };
     if (!first) return result;
     if (r.partition) {
       const p = await partitionLeader(cluster, writer);
@@ -197,6 +209,7 @@ const byPatroni = Object.fromEntries(
         reference_rto_s_median: round1(median(rtos(version, 'reference'))),
         reference_rto_s_range: range(rtos(version, 'reference')),
         reference_lost_writes: lost(version, 'reference'),
+        failed_kills: Object.fromEntries(Object.entries(results[version]!).flatMap(([k, x]) => (x.failedKill ? [[k, x.failedKill]] : []))),
         time_to_cluster_vs_reference: round1((ttc / run('reference').timeToClusterS) * 100) / 100,
         rto_faster_than_reference: round1(median(rtos(version, 'reference')) / median(rtos(version, 'pgha'))),
       },
