@@ -231,16 +231,18 @@ export async function startCluster(
   const dispose = async () => {
     if (disposed) return;
     disposed = true;
+    process.off('exit', onExit);
     for (const id of ids.values()) await client.container.getById(id).remove({ force: true, v: true }).catch(() => undefined);
     await network.remove().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   };
-  process.once('exit', () => {
-    if (disposed) return;
+  // a process that ends before dispose (a failed test) still removes the cluster; dispose takes this back
+  const onExit = () => {
     for (const id of ids.values()) spawnSync('docker', ['rm', '-f', '-v', id]);
     spawnSync('docker', ['network', 'rm', networkName]);
     rmSync(dir, { recursive: true, force: true });
-  });
+  };
+  process.once('exit', onExit);
 
   const seed = (node: string, file: string) => ({
     content: readFileSync(join(dir, 'out', 'nodes', node, file)),
