@@ -17,6 +17,7 @@
  */
 import { join } from 'node:path';
 import { toYaml } from '../src/lib/yaml.js';
+import { UNITS } from '../src/node/contract.js';
 import {
   addReplica,
   etcdQuorumLoss,
@@ -124,7 +125,11 @@ async function run(r: RunSpec, v: (typeof VERSIONS)[number], subnet: number, fir
       } catch (e) {
         // a failover that did not happen is a finding of the run, not the end of the benchmark
         failedKill = `kill ${i + 1}: ${(e as Error).message}`;
-        console.log(`  ${failedKill}`);
+        console.log(`  ${failedKill}; Patroni's last words on the machines that run:`);
+        for (const n of ['pg1', 'pg2', 'pg3']) {
+          const journal = await cluster.exec(n, ['journalctl', '-u', UNITS.patroni, '-n', '12', '--no-pager', '-o', 'cat']).catch(() => '(its machine is down)\n');
+          console.log(journal.trimEnd().split('\n').map((l) => `    ${n}: ${l}`).join('\n'));
+        }
         break;
       }
       kills.push(k);
