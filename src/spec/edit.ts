@@ -26,14 +26,18 @@ function result(doc: Document, source: string): SpecEdit {
   return { text: doc.toString({ flowCollectionPadding: false, lineWidth: 0 }), raw: specData(doc, source) };
 }
 
+/** Node i's generation up by one: a new instance to cloud-init, whose seed joins the running cluster. */
+function nextGeneration(doc: Document, i: number): void {
+  doc.setIn(['nodes', i, 'generation'], Number(doc.getIn(['nodes', i, 'generation']) ?? 0) + 1);
+}
+
 /** A dead node's replacement: its generation goes up (new instance-id; an etcd member joins), optionally a new address or MAC. */
 export function replaceNode(text: string, source: string, name: string, change: { ip?: string; mac?: string }): SpecEdit {
   const doc = parseSpecDocument(text, source);
   const i = nodeIndex(doc, name, source);
-  const generation = Number(doc.getIn(['nodes', i, 'generation']) ?? 0);
   if (change.ip !== undefined) doc.setIn(['nodes', i, 'ip'], change.ip);
   if (change.mac !== undefined) doc.setIn(['nodes', i, 'mac'], change.mac);
-  doc.setIn(['nodes', i, 'generation'], generation + 1);
+  nextGeneration(doc, i);
   return result(doc, source);
 }
 
@@ -42,7 +46,7 @@ export function rollOutNodes(text: string, source: string): SpecEdit {
   const doc = parseSpecDocument(text, source);
   const nodes = doc.get('nodes');
   const count = isSeq(nodes) ? nodes.items.length : 0;
-  for (let i = 0; i < count; i++) doc.setIn(['nodes', i, 'generation'], Number(doc.getIn(['nodes', i, 'generation']) ?? 0) + 1);
+  for (let i = 0; i < count; i++) nextGeneration(doc, i);
   return result(doc, source);
 }
 
