@@ -215,7 +215,7 @@ const byPatroni = Object.fromEntries(
         reference_rto_s_range: range(rtos(version, 'reference')),
         reference_lost_writes: lost(version, 'reference'),
         failed_kills: Object.fromEntries(Object.entries(results[version]!).flatMap(([k, x]) => (x.failedKill ? [[k, x.failedKill]] : []))),
-        time_to_cluster_vs_reference: round1((ttc / run('reference').timeToClusterS) * 100) / 100,
+        time_to_cluster_vs_reference: Math.round((ttc / run('reference').timeToClusterS) * 100) / 100,
         rto_faster_than_reference: round1(median(rtos(version, 'reference')) / median(rtos(version, 'pgha'))),
       },
     ];
