@@ -11,12 +11,12 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { shellQuote } from '../../src/lib/text.js';
 import { PGHA_ARGV } from '../helpers.js';
 import { leaderOf, missingAcks, patroniMembers, streaming, waitFor, Writer } from './cluster-client.js';
 import { ensureDocker, removeMachineImages, startCluster, testSpec, type Cluster } from './machines.js';
 
 const SUBNET = 76;
-const word = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 let cluster: Cluster;
 let writer: Writer;
@@ -51,7 +51,7 @@ function standIns(): string {
       join(cluster.dir, 'out', 'nodes', n.name, 'virt-install.sh'),
       [
         '#!/bin/bash',
-        `q=${word(q)}`,
+        `q=${shellQuote(q)}`,
         `[[ $1 == --state ]] && { cat "$q/${n.name}.state"; exit 0; }`,
         `touch "$q/${n.name}.boot"`,
         `until [[ -e $q/${n.name}.booted ]]; do sleep 0.2; done`,
@@ -67,7 +67,7 @@ function standIns(): string {
 /** Runs launch/rollout.sh, booting a machine for each request; `stopAfter` boots, it is interrupted (SIGTERM to its group). */
 async function runRollout(q: string, booted: string[], stopAfter?: number): Promise<number | null> {
   const pgha = join(cluster.dir, 'pgha');
-  writeFileSync(pgha, `#!/bin/sh\nexec ${[process.execPath, ...PGHA_ARGV].map(word).join(' ')} "$@"\n`, { mode: 0o755 });
+  writeFileSync(pgha, `#!/bin/sh\nexec ${[process.execPath, ...PGHA_ARGV].map(shellQuote).join(' ')} "$@"\n`, { mode: 0o755 });
   const child = spawn('bash', ['out/launch/rollout.sh', 'spec.yaml', '--timeout', '3'], { cwd: cluster.dir, env: { ...process.env, PGHA: pgha, PGHA_ROLLOUT_TIMEOUT: '300' }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.on('data', (d: Buffer) => process.stdout.write(`    rollout.sh: ${d.toString().trimEnd().replace(/\n/g, '\n    rollout.sh: ')}\n`));
   child.stderr.on('data', (d: Buffer) => process.stdout.write(`    rollout.sh (stderr): ${d.toString().trimEnd()}\n`));
