@@ -9,6 +9,8 @@ export interface StatusFacts {
   patroni: { name: string; ip: string; member: Answer }[];
   /** GET /cluster from the first postgres node that answered /patroni and gave it (else the last tried). */
   cluster?: { from: string; answer: Answer };
+  /** GET /failsafe from that member, with failsafe_mode on: the members that may take part in a leader race. */
+  failsafe?: Answer;
   certificates: { name: string; notAfter: Date }[];
   timeoutMs: number;
 }
@@ -76,6 +78,8 @@ export function statusReport(model: ClusterModel, facts: StatusFacts, now: Date)
   if (facts.cluster && !clusterDoc) problems.push(`patroni: GET /cluster from ${facts.cluster.from} failed: ${why(facts.cluster.answer)}`);
   if (clusterDoc?.pause === true) problems.push('patroni: the cluster is paused (maintenance mode): no automatic failover');
   const listed = (clusterDoc?.members ?? []) as ClusterMember[];
+  // failsafe_mode: a member missing from /failsafe never takes the leader lock (Patroni's is_healthiest_node)
+  const failsafe = facts.failsafe ? obj(facts.failsafe) : undefined;
   const byName = new Map(listed.map((m) => [m.name, m]));
   const patroni = facts.patroni.map((p) => {
     const m = byName.get(p.name);
@@ -90,6 +94,8 @@ export function statusReport(model: ClusterModel, facts: StatusFacts, now: Date)
     else if (!leader && typeof m.lag !== 'number') problems.push(`patroni ${p.name}: replication lag ${m.lag ?? 'unknown'}`);
     else if (!leader && typeof m.lag === 'number' && m.lag > model.patroni.maximumLagOnFailover) {
       problems.push(`patroni ${p.name}: ${m.lag} bytes behind, more than maximumLagOnFailover`);
+    } else if (failsafe && !(p.name in failsafe)) {
+      problems.push(`patroni ${p.name}: not yet in the leader's /failsafe key, so it cannot take over if the leader dies now (the leader adds it at its next loop)`);
     }
     return {
       name: p.name,

@@ -69,10 +69,12 @@ export async function gather(model: ClusterModel, specPath: string | undefined, 
     cluster = { from: p.name, answer: await call(`https://${p.ip}:${PORTS.patroniRest}/cluster`) };
     if (cluster.answer.ok && cluster.answer.status === 200) break;
   }
+  const failsafe = cluster?.answer.ok && model.patroni.failsafeMode ? await call(`https://${model.postgresNodes.find((n) => n.name === cluster.from)!.ip}:${PORTS.patroniRest}/failsafe`) : undefined;
   const facts: StatusFacts = {
     etcd,
     patroni,
     ...(cluster ? { cluster } : {}),
+    ...(failsafe ? { failsafe } : {}),
     certificates: [
       { name: 'the CA', notAfter: new Date(new X509Certificate(pki.ca.cert).validTo) },
       { name: 'the admin client', notAfter: new Date(new X509Certificate(pki.admin.cert).validTo) },

@@ -284,7 +284,7 @@ export interface LeaderKill {
   /** Acknowledged writes (up to the kill) missing on the new leader, of `acked`. */
   missing: number;
   acked: number;
-  /** The old leader's machine started again -> streaming with lag 0. */
+  /** The old leader's machine started again -> streaming with lag 0 and back in the leader's /failsafe key. */
   rejoinS: number;
   /** The failover as it happened, for a timeline (scripts/failover-timeline.ts): times in ms since the epoch. */
   observed: {
@@ -300,14 +300,24 @@ export interface LeaderKill {
   };
 }
 
-/** The member named in Patroni's leader key (`<namespace><scope>/leader` in etcd), read through etcd's HTTP gateway. */
-async function leaderKey(cluster: Cluster, namespace = '/service/'): Promise<string | undefined> {
-  const key = Buffer.from(`${namespace}${cluster.name}/leader`).toString('base64');
+/** A key of Patroni's in etcd (`<namespace><scope>/<key>`), read through etcd's HTTP gateway. */
+async function patroniKey(cluster: Cluster, key: string, namespace = '/service/'): Promise<string | undefined> {
+  const k = Buffer.from(`${namespace}${cluster.name}/${key}`).toString('base64');
   const asks = cluster.nodes
     .filter((n) => n.role === 'etcd')
-    .map(async (n) => httpsJson<{ kvs?: { value: string }[] }>(cluster, `https://${n.ip}:2379/v3/kv/range`, { method: 'POST', body: JSON.stringify({ key }) }));
+    .map(async (n) => httpsJson<{ kvs?: { value: string }[] }>(cluster, `https://${n.ip}:2379/v3/kv/range`, { method: 'POST', body: JSON.stringify({ key: k }) }));
   const r = await Promise.any(asks);
   return r.kvs?.[0] ? Buffer.from(r.kvs[0].value, 'base64').toString() : undefined;
+}
+
+/**
+ * Whether `node` may take part in the next leader race as far as failsafe_mode goes: a member missing from the
+ * leader's /failsafe key never takes the lock (Patroni's is_healthiest_node), and the leader writes it there
+ * only at its next loop after the member's key came back. True when failsafe_mode is off (no such key).
+ */
+export async function inFailsafeTopology(cluster: Cluster, node: string): Promise<boolean> {
+  const failsafe = await patroniKey(cluster, 'failsafe');
+  return failsafe === undefined || node in (JSON.parse(failsafe) as Record<string, string>);
 }
 
 /** Polls `changed` every `everyMs` until it holds, and resolves with the time it first did (undefined if `stop` came first). */
@@ -332,7 +342,7 @@ export async function killLeader(cluster: Cluster, writer: Writer, synchronous =
   await writer.ackAfter(Date.now(), 30_000);
   const [vipBefore] = await vipHolders(cluster);
   const watching = { done: false };
-  const lockExpired = firstTime(async () => (await leaderKey(cluster)) !== old, watching, 100);
+  const lockExpired = firstTime(async () => (await patroniKey(cluster, 'leader')) !== old, watching, 100);
   const vipMoved = vipBefore === old ? firstTime(async () => (await vipHolders(cluster)).some((h) => h !== old), watching, 200) : Promise.resolve(undefined);
   await cluster.kill(old);
   const killedAt = Date.now();
@@ -353,6 +363,9 @@ export async function killLeader(cluster: Cluster, writer: Writer, synchronous =
   const restartedAt = Date.now();
   await cluster.start(old);
   await streaming(cluster, old, 180_000);
+  // until then the old leader could not replace a leader that died: with loop_wait 10 that was seen to leave
+  // Patroni 4.0.7 with no leader after the next kill (docs/failover.md)
+  await waitFor(`${old} in the leader's /failsafe key`, 60_000, async () => ((await inFailsafeTopology(cluster, old)) ? true : undefined), 200);
   return {
     old,
     next,

@@ -75,4 +75,13 @@ test('unreachable (exit 5) only when no member at all answered; a member missing
   assert.equal(missing.json.problems, [`patroni ${names[2]} is not a member of the cluster (not in /cluster)`]);
 });
 
+test('failsafe_mode: a member missing from the /failsafe key is degraded (it could not take over yet); no answer from /failsafe is no finding', () => {
+  const all = Object.fromEntries(names.map((n) => [n, `https://${n}:8008/patroni`]));
+  assert.equal(statusReport(model, facts(healthy, { failsafe: ok(all) }), now).json.problems, []);
+  const { [names[1]!]: _, ...without } = all;
+  const r = statusReport(model, facts(healthy, { failsafe: ok(without) }), now);
+  assert.equal([r.exitCode, r.json.problems], [4, [`patroni ${names[1]}: not yet in the leader's /failsafe key, so it cannot take over if the leader dies now (the leader adds it at its next loop)`]]);
+  assert.equal(statusReport(model, facts(healthy, { failsafe: { ok: true, status: 502, body: null, text: '', ms: 1 } }), now).json.problems, [], 'failsafe_mode off in the DCS');
+});
+
 test.run();

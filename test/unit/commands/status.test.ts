@@ -13,19 +13,28 @@ const members = [
   { name: 'pg2', role: 'replica', state: 'streaming', timeline: 1, lag: 0, tags: {} },
   { name: 'pg3', role: 'replica', state: 'streaming', timeline: 1, lag: 0, tags: { nofailover: true } },
 ];
-async function startAll(skip: string[] = []) {
+const allInFailsafe = Object.fromEntries(PG.map((ip, i) => [`pg${i + 1}`, `https://${ip}:8008/patroni`]));
+async function startAll(skip: string[] = [], failsafe: Record<string, string> = allInFailsafe) {
   await Promise.all([
     ...ETCD.map((ip, i) => (skip.includes(`etcd${i + 1}`) ? Promise.resolve() : fake.serve(`etcd${i + 1}`, ip, 2379, etcdRoutes(i + 1)))),
     ...PG.map((ip, i) =>
       skip.includes(`pg${i + 1}`)
         ? Promise.resolve()
-        : fake.serve(`pg${i + 1}`, ip, 8008, { 'GET /patroni': { state: 'running', role: i === 0 ? 'master' : 'replica', patroni: { version: '3.0.2' } }, 'GET /cluster': { members } }),
+        : fake.serve(`pg${i + 1}`, ip, 8008, { 'GET /patroni': { state: 'running', role: i === 0 ? 'master' : 'replica', patroni: { version: '3.0.2' } }, 'GET /cluster': { members }, 'GET /failsafe': failsafe }),
     ),
   ]);
 }
 
 test.after.each(() => fake.stopAll());
 test.after(() => fake.remove());
+
+test("a member the leader has not yet written into /failsafe: degraded, exit 4, named", async () => {
+  const { pg2: _, ...without } = allInFailsafe;
+  await startAll([], without);
+  const r = await pgha(['status', 's.yaml'], dir);
+  assert.is(r.code, 4, r.stdout + r.stderr);
+  assert.match(r.stdout, /problem: patroni pg2: not yet in the leader's \/failsafe key/);
+});
 
 test('a healthy cluster: exit 0, every member in the table, the admin certificate presented', async () => {
   assert.is(rendered.code, 0, rendered.stderr);
