@@ -4,10 +4,11 @@
  * from a test CA, reached by name through the seeds' /etc/hosts) on the test network's gateway. The first full
  * backup follows the cluster's formation by itself; a DROP TABLE is undone by pgha restore --to T; the loss of
  * every PostgreSQL machine under writes by pgha restore --to latest; a replaced replica comes from the
- * repository. (A new machine while the store is gone is not tested yet: see issue 16's note.)
+ * repository; with the store gone, a new machine says so at boot, clones from the leader and streams.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { SENTINEL_PATH } from '../../src/node/contract.js';
 import { leaderOf, replaceReplica, waitFor, Writer } from './cluster-client.js';
 import { ARCHIVE_TIMEOUT, backupAfter, disaster, pointInTime, replicaMethod, someReplica, startBackupCluster } from './backup-scenario.js';
 import { ensureDocker, machineImage, removeMachineImages, type Cluster } from './machines.js';
@@ -77,6 +78,19 @@ test('a replica replaced after a backup is created from the repository, then str
   const seconds = await replaceReplica(cluster, node);
   assert.is(await replicaMethod(cluster, node), 'pgbackrest', 'Patroni: replica has been created using pgbackrest');
   report(`replica ${node} replaced: restored from the repository, streaming ${seconds.toFixed(1)} s after its new machine started`);
+});
+
+test('the repository unreachable: a new machine reports it at boot, clones from the leader and streams; the cluster takes writes', async () => {
+  await store.stop();
+  const node = await someReplica(cluster);
+  // streaming within replaceReplica's 180 s: each restore_command call gives up after 10 s (render/backup-patroni.ts)
+  const seconds = await replaceReplica(cluster, node);
+  assert.is(await replicaMethod(cluster, node), 'pgha_clonecluster');
+  await waitFor(`${node}: the unusable repository in its status`, 120_000, async () => (/backup-check: backup repository UNUSABLE: /.test(await status(node)) ? true : undefined), 1000);
+  await waitFor(`${node}: its first boot done`, 60_000, () => cluster.exec(node, ['test', '-e', SENTINEL_PATH]));
+  assert.not.match(await status(node), /FAILED/);
+  await writer!.ackAfter(Date.now(), 30_000);
+  report(`with the store stopped, replica ${node} cloned from the leader and streaming ${seconds.toFixed(1)} s after its machine started; ${(await status(node)).split('\n').find((l) => l.includes('UNUSABLE'))}`);
 });
 
 test.run();

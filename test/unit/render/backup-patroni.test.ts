@@ -22,7 +22,7 @@ test('archiving through asynchronous archive-push (in the DCS and locally), rest
   const c = patroni(backupModel());
   const archive = { archive_mode: 'on', archive_command: 'pgbackrest --stanza=16-main archive-push %p', archive_timeout: 10 };
   for (const params of [c.bootstrap.dcs.postgresql.parameters, c.postgresql.parameters]) assert.equal({ archive_mode: params.archive_mode, archive_command: params.archive_command, archive_timeout: params.archive_timeout }, archive);
-  assert.equal(c.postgresql.recovery_conf, { restore_command: 'pgbackrest --stanza=16-main archive-get %f "%p"' });
+  assert.equal(c.postgresql.recovery_conf, { restore_command: 'timeout 10 pgbackrest --stanza=16-main archive-get %f "%p"' });
   assert.equal(c.postgresql.create_replica_methods, ['pgbackrest', 'pgha_clonecluster']);
   assert.equal(c.postgresql.pgbackrest, { command: '/usr/local/lib/pgha/pgha-restorereplica 16 main 16-main' }, 'only the command: Patroni passes other keys as --key=value');
   assert.is(c.bootstrap.method, 'pgha_createcluster', 'a new cluster is a new cluster');
