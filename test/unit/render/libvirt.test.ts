@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { launchFiles, renderNetworkXml, renderRollout, renderVirtInstall } from '../../../src/render/libvirt.js';
@@ -43,6 +47,36 @@ test('the Debian stand-in attaches the seed CD on virtio-scsi (its cloud kernel 
   const s = script('etcd1', modelOf((sp) => (sp.cluster.flavor = 'debian-12')));
   assert.match(s, /--controller scsi,model=virtio-scsi \\\n\s+--disk "path=\$seed,device=cdrom,bus=scsi"/);
   assert.match(s, /PGHA_OS_VARIANT:-debian12/);
+});
+
+test('PGHA_VIRT_TYPE: qemu asks virt-install for TCG with a 256 MiB translation cache, another value passes as it is, unset adds nothing', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pgha-virt-type-'));
+  try {
+    const node = join(dir, 'nodes', 'etcd1');
+    const bin = join(dir, 'bin');
+    mkdirSync(node, { recursive: true });
+    mkdirSync(bin);
+    writeFileSync(join(node, 'virt-install.sh'), script('etcd1'), { mode: 0o755 });
+    writeFileSync(join(node, 'seed.iso'), 'seed');
+    writeFileSync(join(dir, 'role.qcow2'), 'image');
+    // stand-ins: no domain yet, an overlay made, virt-install printing its arguments one per line
+    for (const [name, body] of [['virsh', 'exit 1'], ['qemu-img', 'exit 0'], ['virt-install', 'printf "%s\\n" "$@"']]) {
+      writeFileSync(join(bin, name!), `#!/bin/sh\n${body}\n`);
+      chmodSync(join(bin, name!), 0o755);
+    }
+    const args = (virtType?: string) => {
+      const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${bin}:${process.env.PATH}`, PGHA_IMAGE: join(dir, 'role.qcow2'), PGHA_POOL_DIR: join(dir, 'pool') };
+      if (virtType === undefined) delete env.PGHA_VIRT_TYPE;
+      else env.PGHA_VIRT_TYPE = virtType;
+      return execFileSync('bash', [join(node, 'virt-install.sh'), '--force'], { encoding: 'utf8', env }).trim().split('\n');
+    };
+    const tcg = args('qemu');
+    assert.equal(tcg.slice(-4), ['--virt-type', 'qemu', '--xml', './features/tcg/tb-cache=262144']);
+    assert.equal(args('kvm').slice(-2), ['--virt-type', 'kvm']);
+    assert.not.ok(args().includes('--virt-type'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('launch files: network, cluster script creating etcd nodes first, one executable script per node', () => {
