@@ -30,7 +30,7 @@ export interface PatroniBackup {
  * finds the segment in the spool. A cluster restored by pgha restore keeps the unbounded command that
  * pgbackrest restore writes: there the archive is the only source of WAL.
  */
-export const RESTORE_COMMAND_TIMEOUT_S = 10;
+const RESTORE_COMMAND_TIMEOUT_S = 10;
 
 export function patroniBackup(model: ClusterModel): PatroniBackup {
   const backup = model.backup;

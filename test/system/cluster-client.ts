@@ -315,7 +315,7 @@ async function patroniKey(cluster: Cluster, key: string, namespace = '/service/'
  * leader's /failsafe key never takes the lock (Patroni's is_healthiest_node), and the leader writes it there
  * only at its next loop after the member's key came back. True when failsafe_mode is off (no such key).
  */
-export async function inFailsafeTopology(cluster: Cluster, node: string): Promise<boolean> {
+async function inFailsafeTopology(cluster: Cluster, node: string): Promise<boolean> {
   const failsafe = await patroniKey(cluster, 'failsafe');
   return failsafe === undefined || node in (JSON.parse(failsafe) as Record<string, string>);
 }
