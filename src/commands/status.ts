@@ -65,11 +65,14 @@ export async function gather(model: ClusterModel, specPath: string | undefined, 
   ]);
   // the member list from the first member that gives it
   let cluster: StatusFacts['cluster'];
+  let api: string | undefined;
   for (const p of patroni.filter((x) => x.member.ok)) {
-    cluster = { from: p.name, answer: await call(`https://${p.ip}:${PORTS.patroniRest}/cluster`) };
+    api = `https://${p.ip}:${PORTS.patroniRest}`;
+    cluster = { from: p.name, answer: await call(`${api}/cluster`) };
     if (cluster.answer.ok && cluster.answer.status === 200) break;
   }
-  const failsafe = cluster?.answer.ok && model.patroni.failsafeMode ? await call(`https://${model.postgresNodes.find((n) => n.name === cluster.from)!.ip}:${PORTS.patroniRest}/failsafe`) : undefined;
+  // from the same member: its view of the /failsafe key
+  const failsafe = api && cluster?.answer.ok && model.patroni.failsafeMode ? await call(`${api}/failsafe`) : undefined;
   const facts: StatusFacts = {
     etcd,
     patroni,
